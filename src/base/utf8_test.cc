@@ -1,0 +1,43 @@
+#include "base/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace hearth {
+namespace {
+
+TEST(Utf8Test, AcceptsWellFormedText) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("ascii"));
+  EXPECT_TRUE(IsValidUtf8(std::string("nul\0inside", 10)));
+  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9"));       // U+00E9
+  EXPECT_TRUE(IsValidUtf8("\xe2\x82\xac"));      // U+20AC
+  EXPECT_TRUE(IsValidUtf8("\xef\xbf\xbf"));      // U+FFFF
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x94\xa5"));  // U+1F525
+  EXPECT_TRUE(IsValidUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+}
+
+TEST(Utf8Test, RejectsMalformedText) {
+  EXPECT_FALSE(IsValidUtf8("\x80"));              // lone continuation
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc3\x28"));          // bad continuation
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xf0\x80\x80\xaf"));  // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // U+110000
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("ok\xe2\x82"));  // truncated at the end
+}
+
+TEST(Utf8Test, SequenceLength) {
+  EXPECT_EQ(Utf8SequenceLength(""), 0u);
+  EXPECT_EQ(Utf8SequenceLength("a\xc3\xa9"), 1u);
+  EXPECT_EQ(Utf8SequenceLength("\xc3\xa9z"), 2u);
+  EXPECT_EQ(Utf8SequenceLength("\xf0\x9f\x94\xa5"), 4u);
+  EXPECT_EQ(Utf8SequenceLength("\xf0\x9f\x94"), 0u);
+}
+
+}  // namespace
+}  // namespace hearth

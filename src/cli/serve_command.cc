@@ -1,0 +1,93 @@
+#include <signal.h>
+
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "base/logging.h"
+#include "base/status_macros.h"
+#include "base/paths.h"
+#include "cli/commands.h"
+#include "cli/global_options.h"
+#include "models/llama_backend.h"
+#include "server/http_server.h"
+#include "store/database.h"
+
+namespace hearth::cli {
+namespace {
+
+constexpr char kUsage[] = "hearth serve [flags]";
+
+sigset_t TerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Waits for SIGINT/SIGTERM on its own thread and stops the server. The
+// signals are blocked in every other thread (the mask is inherited), so no
+// handler runs in an async-signal context.
+std::jthread StartSignalWatcher(HttpServer& server) {
+  sigset_t signals = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return std::jthread([&server, signals](std::stop_token stop) {
+    const timespec poll_interval{0, 200'000'000};
+    while (!stop.stop_requested()) {
+      int signal_number = sigtimedwait(&signals, nullptr, &poll_interval);
+      if (signal_number > 0) {
+        HEARTH_LOG(INFO) << "received " << strsignal(signal_number) << "; shutting down";
+        server.Stop();
+        return;
+      }
+    }
+  });
+}
+
+Status PrepareHome(const std::filesystem::path& home) {
+  Status created = EnsureDirectory(home);
+  if (!created.ok()) return created.WithContext("data directory (--home)");
+  StatusOr<std::unique_ptr<Database>> db = Database::Open({.path = home / "hearth.db"});
+  if (!db.ok()) return db.status();
+  HEARTH_LOG(INFO) << "data directory " << home.string();
+  return OkStatus();
+}
+
+Status Serve(const GlobalOptions& global, const ServerOptions& options) {
+  RETURN_IF_ERROR(ValidateServerOptions(options));
+  RETURN_IF_ERROR(PrepareHome(global.home));
+  InitLlamaBackend();
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Bind(options));
+  std::jthread watcher = StartSignalWatcher(*server);
+  HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();
+  Status served = server->Serve();
+  HEARTH_LOG(INFO) << "stopped";
+  return served;
+}
+
+}  // namespace
+
+int RunServe(const CommandArgs& args) {
+  GlobalOptions global;
+  ServerOptions server;
+  OptionBinder binder;
+  BindGlobalOptions(binder, global);
+  BindServerOptions(binder, server);
+  CommandArgs positional;
+  if (auto exit_code = ParseVerbFlags(binder, kUsage, args, &positional)) return *exit_code;
+  if (!positional.empty()) {
+    std::cerr << "hearth serve: unexpected argument '" << positional.front() << "'\n";
+    return kExitUsage;
+  }
+  Status status = ApplyGlobalOptions(global);
+  if (status.ok()) status = Serve(global, server);
+  if (!status.ok()) {
+    std::cerr << "hearth serve: " << status.message() << "\n";
+    return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace hearth::cli

@@ -1,0 +1,125 @@
+#include "server/http_server.h"
+
+#include <chrono>
+#include <exception>
+#include <string>
+
+#include "base/logging.h"
+#include "base/request_id.h"
+#include "base/value_parsers.h"
+#include "httplib.h"
+#include "server/http_status.h"
+#include "server/system_routes.h"
+
+namespace hearth {
+namespace {
+
+constexpr char kRequestIdHeader[] = "X-Request-Id";
+constexpr char kJson[] = "application/json; charset=utf-8";
+
+void SetError(httplib::Response& response, const Status& status) {
+  response.status = HttpStatusFor(status);
+  response.set_content(ErrorBody(status), kJson);
+}
+
+void ConfigureLimits(httplib::Server& server, const ServerOptions& options) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.io_timeout);
+  server.set_read_timeout(seconds.count());
+  server.set_write_timeout(seconds.count());
+  server.set_payload_max_length(options.max_request_bytes);
+  const auto workers = static_cast<size_t>(options.worker_threads);
+  const auto queue = static_cast<size_t>(options.max_queued_requests);
+  // httplib takes ownership of the queue it is handed.
+  server.new_task_queue = [workers, queue] { return new httplib::ThreadPool(workers, 0, queue); };
+}
+
+// Runs before routing, so that every response, errors included, carries a
+// request id, and an oversized body is refused from its declared length
+// before any route reads it (httplib's own limit covers chunked bodies).
+void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes) {
+  server.set_pre_routing_handler([max_request_bytes](const httplib::Request& request,
+                                                     httplib::Response& response) {
+    response.set_header(kRequestIdHeader, NewRequestId());
+    if (request.get_header_value_u64("Content-Length") > max_request_bytes) {
+      response.status = 413;
+      response.set_content(ErrorBody(ResourceExhaustedError(
+                               "request body too large: the limit is " +
+                               FormatByteSize(max_request_bytes) + " (--max-request-size)")),
+                           kJson);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    ScopedRequestId id(response.get_header_value(kRequestIdHeader));
+    HEARTH_LOG(INFO) << request.method << " " << request.path << " " << response.status;
+  });
+}
+
+void ConfigureErrors(httplib::Server& server) {
+  server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return;  // a route already explained the error
+    if (response.status == 404) {
+      SetError(response, NotFoundError("no route for " + request.method + " " + request.path));
+    } else if (response.status == 413) {
+      response.set_content(ErrorBody(ResourceExhaustedError("request body too large")), kJson);
+    }
+  });
+  server.set_exception_handler(
+      [](const httplib::Request& request, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        HEARTH_LOG(ERROR) << request.method << " " << request.path << " threw: " << what;
+        SetError(response, InternalError("internal error; see the server log"));
+      });
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  httplib::Server server;
+  int port = 0;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() { Stop(); }
+
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& options) {
+  Status valid = ValidateServerOptions(options);
+  if (!valid.ok()) return valid;
+  auto impl = std::make_unique<Impl>();
+  ConfigureLimits(impl->server, options);
+  ConfigureRequestGate(impl->server, options.max_request_bytes);
+  ConfigureErrors(impl->server);
+  internal::RegisterSystemRoutes(impl->server);
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  if (options.port == 0) {
+    impl->port = impl->server.bind_to_any_port(options.host);
+    if (impl->port < 0) return UnavailableError("cannot listen on " + where);
+  } else if (impl->server.bind_to_port(options.host, options.port)) {
+    impl->port = options.port;
+  } else {
+    return UnavailableError("cannot listen on " + where +
+                            " (in use by another program, or not an address of this machine); "
+                            "choose another with --host/--port");
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+Status HttpServer::Serve() {
+  if (!impl_->server.listen_after_bind()) {
+    return InternalError("the HTTP listener on port " + std::to_string(impl_->port) + " failed");
+  }
+  return OkStatus();
+}
+
+void HttpServer::Stop() { impl_->server.stop(); }
+
+}  // namespace hearth

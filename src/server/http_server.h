@@ -1,0 +1,54 @@
+// hearth's HTTP front end: one listening socket, a bounded worker pool, and
+// the routes of the Ollama API (/api/*), the OpenAI API (/v1/*) and hearth's
+// own API (/api/v1/*).
+//
+// Bind() opens the socket first so that a port in use is reported before the
+// server claims to be up; Serve() then blocks until Stop().
+//
+// Thread-safety: Stop() and port() may be called from any thread; Serve() is
+// called once, from one thread.
+//
+// Example:
+//   ASSIGN_OR_RETURN(auto server, HttpServer::Bind(options));
+//   std::thread stopper([&] { WaitForSignal(); server->Stop(); });
+//   RETURN_IF_ERROR(server->Serve());
+#ifndef HEARTH_SERVER_HTTP_SERVER_H_
+#define HEARTH_SERVER_HTTP_SERVER_H_
+
+#include <memory>
+
+#include "base/status.h"
+#include "server/server_options.h"
+
+namespace hearth {
+
+class HttpServer {
+ public:
+  // Validates `options` and binds the listening socket.
+  // Errors: InvalidArgument for bad options, Unavailable when the address
+  // cannot be bound (in use, not local, no permission).
+  static StatusOr<std::unique_ptr<HttpServer>> Bind(const ServerOptions& options);
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+  ~HttpServer();
+
+  // The bound port (the chosen one when options.port was 0).
+  int port() const;
+
+  // Serves requests until Stop(). Returns Internal if the listener fails.
+  Status Serve();
+
+  // Stops accepting connections and makes Serve() return once in-flight
+  // requests have finished. Idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_SERVER_HTTP_SERVER_H_

@@ -1,0 +1,44 @@
+// Options of `hearth serve`'s HTTP front end.
+//
+// Every field has a documented default and is set from a flag and a HEARTH_*
+// environment variable through BindServerOptions(); nothing else reads flags
+// or the environment.
+#ifndef HEARTH_SERVER_SERVER_OPTIONS_H_
+#define HEARTH_SERVER_SERVER_OPTIONS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "base/options.h"
+#include "base/status.h"
+
+namespace hearth {
+
+struct ServerOptions {
+  // Address to listen on. Loopback by default: nothing leaves the machine
+  // unless the operator says so.
+  std::string host = "127.0.0.1";
+  // TCP port; Ollama's, so existing clients find hearth. 0 picks a free port.
+  int port = 11434;
+  // HTTP worker threads.
+  int worker_threads = 8;
+  // Requests waiting for a worker before new ones are refused.
+  int max_queued_requests = 64;
+  // Largest request body accepted.
+  uint64_t max_request_bytes = uint64_t{64} << 20;
+  // How long a client may take to send a request or to read a response.
+  std::chrono::milliseconds io_timeout{std::chrono::seconds(60)};
+};
+
+// Registers ServerOptions' flags and HEARTH_* variables with `binder`.
+// `options` must outlive the binder's use.
+void BindServerOptions(OptionBinder& binder, ServerOptions& options);
+
+// Checks ranges after binding: port 0..65535, at least one worker, a
+// non-empty host. Errors are InvalidArgument naming the flag.
+Status ValidateServerOptions(const ServerOptions& options);
+
+}  // namespace hearth
+
+#endif  // HEARTH_SERVER_SERVER_OPTIONS_H_

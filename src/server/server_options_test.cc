@@ -1,0 +1,44 @@
+#include "server/server_options.h"
+
+#include "base/environment.h"
+#include "gtest/gtest.h"
+
+namespace hearth {
+namespace {
+
+TEST(ServerOptionsTest, DefaultsListenOnLoopbackOnOllamasPort) {
+  ServerOptions options;
+  EXPECT_EQ(options.host, "127.0.0.1");
+  EXPECT_EQ(options.port, 11434);
+  EXPECT_TRUE(ValidateServerOptions(options).ok());
+}
+
+TEST(ServerOptionsTest, FlagsOverrideEnvironment) {
+  ServerOptions options;
+  OptionBinder binder;
+  BindServerOptions(binder, options);
+  MapEnvironment env({{"HEARTH_PORT", "8080"}, {"HEARTH_HOST", "0.0.0.0"}});
+  ASSERT_TRUE(binder.ApplyEnvironment(env).ok());
+  auto rest = binder.ApplyFlags({"--port=9090", "--max-request-size", "1MiB"});
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(options.port, 9090);
+  EXPECT_EQ(options.host, "0.0.0.0");
+  EXPECT_EQ(options.max_request_bytes, 1u << 20);
+}
+
+TEST(ServerOptionsTest, OutOfRangePortIsRejectedByName) {
+  ServerOptions options;
+  options.port = 70000;
+  Status status = ValidateServerOptions(options);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("--port"), std::string::npos);
+}
+
+TEST(ServerOptionsTest, ZeroWorkersIsRejected) {
+  ServerOptions options;
+  options.worker_threads = 0;
+  EXPECT_EQ(ValidateServerOptions(options).code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hearth

@@ -1,0 +1,72 @@
+// Runs the real hearth binary for the node tests (tests/api, tests/e2e).
+//
+// HEARTH_BIN names the binary (ctest sets it); startServer() launches
+// `hearth serve` on a free loopback port with a fresh data directory and
+// resolves once it logs the address it listens on.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const hearthBin = process.env.HEARTH_BIN ?? path.resolve('build/hearth');
+
+// A fresh temporary directory, removed by the returned cleanup function.
+export function tempDir(prefix = 'hearth-test-') {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Runs `hearth ...args` to completion: { status, stdout, stderr }.
+export function runHearth(args, { env = {}, timeoutMs = 60_000 } = {}) {
+  const result = spawnSync(hearthBin, args, {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// Starts `hearth serve --port 0 ...args`. Resolves to
+// { url, port, child, logs(), stop() }; rejects if the server exits or does
+// not come up within timeoutMs.
+export function startServer(args = [], { env = {}, timeoutMs = 30_000 } = {}) {
+  const home = env.HEARTH_HOME ? null : tempDir('hearth-home-');
+  const child = spawn(hearthBin, ['serve', '--port', '0', ...args], {
+    env: { ...process.env, HEARTH_HOME: home?.dir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logText = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hearth serve did not start in ${timeoutMs} ms; log:\n${logText}`));
+    }, timeoutMs);
+    const onData = (chunk) => {
+      logText += chunk;
+      const match = logText.match(/listening on (http:\/\/[^\s:]+:(\d+))/);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        port: Number(match[2]),
+        child,
+        exited,
+        logs: () => logText,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          const result = await exited;
+          home?.cleanup();
+          return result;
+        },
+      });
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      home?.cleanup();
+      reject(new Error(`hearth serve exited (${code ?? signal}) before listening; log:\n${logText}`));
+    });
+  });
+}
