@@ -9,16 +9,18 @@
 namespace hearth {
 namespace {
 
-// Strips the trailing newline llama.cpp puts on every message; our logger
-// adds its own line ending.
-std::string_view TrimNewline(const char* text) {
+// Strips the trailing newline llama.cpp puts on every message (our logger
+// adds its own line ending) and the trailing separator of its feature list.
+std::string_view TrimTrailing(const char* text) {
   std::string_view view(text == nullptr ? "" : text);
-  while (!view.empty() && (view.back() == '\n' || view.back() == '\r')) view.remove_suffix(1);
+  while (!view.empty() && std::string_view("\r\n |").find(view.back()) != std::string_view::npos) {
+    view.remove_suffix(1);
+  }
   return view;
 }
 
 void ForwardLlamaLog(ggml_log_level level, const char* text, void* /*user_data*/) {
-  std::string_view message = TrimNewline(text);
+  std::string_view message = TrimTrailing(text);
   if (message.empty()) return;
   switch (level) {
     case GGML_LOG_LEVEL_ERROR:
@@ -42,7 +44,7 @@ const LlamaBuildInfo& GetLlamaBuildInfo() {
     result.commit = HEARTH_LLAMA_COMMIT;
     result.library = llama_version();
     result.build_flags = HEARTH_LLAMA_FLAGS;
-    result.system_info = TrimNewline(llama_print_system_info());
+    result.system_info = TrimTrailing(llama_print_system_info());
     return result;
   }();
   return info;
