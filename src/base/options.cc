@@ -1,7 +1,9 @@
 #include "base/options.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
+#include <charconv>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -40,6 +42,25 @@ std::function<Status(std::string_view)> Assigner(T* target, Parse parse) {
   };
 }
 
+// The default Help() shows for an optional field: none while it is unset.
+template <typename T, typename Format>
+std::string OptionalDefault(const std::optional<T>* target, Format format) {
+  const std::optional<T>& value = DefaultOf(target);
+  return value ? format(*value) : std::string();
+}
+
+StatusOr<std::string> ParseText(std::string_view text) { return std::string(text); }
+std::string FormatText(const std::string& text) { return text; }
+std::string FormatInt(int64_t value) { return std::to_string(value); }
+std::string FormatBool(bool value) { return value ? "true" : "false"; }
+
+// The shortest text that ParseDouble reads back as `value`.
+std::string FormatDouble(double value) {
+  std::array<char, 32> buffer{};  // the shortest form of any double fits in 24
+  return std::string(buffer.data(),
+                     std::to_chars(buffer.data(), buffer.data() + buffer.size(), value).ptr);
+}
+
 std::string FlagDisplay(std::string_view name) { return "--" + EscapeForDisplay(name); }
 
 Status UnknownFlag(std::string_view arg) {
@@ -53,22 +74,26 @@ OptionBinder::~OptionBinder() = default;
 
 void OptionBinder::Bind(std::string flag, std::string env, std::string* target, std::string help) {
   Add({std::move(flag), std::move(env), std::move(help), "VALUE", DefaultOf(target),
-       Assigner(target,
-                [](std::string_view text) -> StatusOr<std::string> { return std::string(text); })});
+       Assigner(target, ParseText)});
 }
 
 void OptionBinder::Bind(std::string flag, std::string env, int64_t* target, std::string help) {
-  Add({std::move(flag), std::move(env), std::move(help), "N", std::to_string(DefaultOf(target)),
+  Add({std::move(flag), std::move(env), std::move(help), "N", FormatInt(DefaultOf(target)),
        Assigner(target, ParseIntInRange<int64_t>)});
 }
 
 void OptionBinder::Bind(std::string flag, std::string env, int* target, std::string help) {
-  Add({std::move(flag), std::move(env), std::move(help), "N", std::to_string(DefaultOf(target)),
+  Add({std::move(flag), std::move(env), std::move(help), "N", FormatInt(DefaultOf(target)),
        Assigner(target, ParseIntInRange<int>)});
 }
 
+void OptionBinder::Bind(std::string flag, std::string env, double* target, std::string help) {
+  Add({std::move(flag), std::move(env), std::move(help), "NUMBER", FormatDouble(DefaultOf(target)),
+       Assigner(target, ParseDouble)});
+}
+
 void OptionBinder::Bind(std::string flag, std::string env, bool* target, std::string help) {
-  Add({std::move(flag), std::move(env), std::move(help), "", DefaultOf(target) ? "true" : "false",
+  Add({std::move(flag), std::move(env), std::move(help), "", FormatBool(DefaultOf(target)),
        Assigner(target, ParseBool)});
 }
 
@@ -82,6 +107,30 @@ void OptionBinder::BindDuration(std::string flag, std::string env,
                                 std::chrono::milliseconds* target, std::string help) {
   Add({std::move(flag), std::move(env), std::move(help), "DURATION",
        FormatDuration(DefaultOf(target)), Assigner(target, ParseDuration)});
+}
+
+void OptionBinder::Bind(std::string flag, std::string env, std::optional<std::string>* target,
+                        std::string help) {
+  Add({std::move(flag), std::move(env), std::move(help), "VALUE",
+       OptionalDefault(target, FormatText), Assigner(target, ParseText)});
+}
+
+void OptionBinder::Bind(std::string flag, std::string env, std::optional<int64_t>* target,
+                        std::string help) {
+  Add({std::move(flag), std::move(env), std::move(help), "N", OptionalDefault(target, FormatInt),
+       Assigner(target, ParseIntInRange<int64_t>)});
+}
+
+void OptionBinder::Bind(std::string flag, std::string env, std::optional<double>* target,
+                        std::string help) {
+  Add({std::move(flag), std::move(env), std::move(help), "NUMBER",
+       OptionalDefault(target, FormatDouble), Assigner(target, ParseDouble)});
+}
+
+void OptionBinder::Bind(std::string flag, std::string env, std::optional<bool>* target,
+                        std::string help) {
+  Add({std::move(flag), std::move(env), std::move(help), "", OptionalDefault(target, FormatBool),
+       Assigner(target, ParseBool)});
 }
 
 void OptionBinder::Add(Option option) {

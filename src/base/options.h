@@ -35,6 +35,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,8 @@ class OptionBinder {
   // A decimal integer (ParseInt64), range-checked for the target's type.
   void Bind(std::string flag, std::string env, int64_t* target, std::string help);
   void Bind(std::string flag, std::string env, int* target, std::string help);
+  // A decimal number such as "0.5", "-3" or "1e4" (ParseDouble).
+  void Bind(std::string flag, std::string env, double* target, std::string help);
   // --flag, --no-flag, --flag=true|false|yes|no|1|0; the same words in `env`.
   void Bind(std::string flag, std::string env, bool* target, std::string help);
   // A byte size such as "512MB" or "8GiB" (ParseByteSize).
@@ -75,6 +78,16 @@ class OptionBinder {
   // (ParseDuration; negative values are allowed).
   void BindDuration(std::string flag, std::string env, std::chrono::milliseconds* target,
                     std::string help);
+
+  // For a field whose default depends on other options (a preset chosen by
+  // another flag, say): the same syntax as the plain overload, but the field
+  // stays std::nullopt unless the flag or variable is given, so the caller can
+  // tell "not given" from every value. Help() shows no default for nullopt.
+  void Bind(std::string flag, std::string env, std::optional<std::string>* target,
+            std::string help);
+  void Bind(std::string flag, std::string env, std::optional<int64_t>* target, std::string help);
+  void Bind(std::string flag, std::string env, std::optional<double>* target, std::string help);
+  void Bind(std::string flag, std::string env, std::optional<bool>* target, std::string help);
 
   // Sets every bound field whose variable is set in `env` to a non-empty
   // value; a variable set to "" counts as unset. Stops at the first bad value

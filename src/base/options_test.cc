@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct ServeOptions {
   int64_t max_tokens = 4096;
   bool verbose = false;
   bool telemetry = true;
+  double temperature = 0.8;
   uint64_t max_upload = uint64_t{64} << 20;
   milliseconds keep_alive = std::chrono::minutes(5);
   std::string api_key;
@@ -36,6 +38,8 @@ class OptionBinderTest : public ::testing::Test {
     binder_.Bind("max-tokens", "", &options_.max_tokens, "generation limit");
     binder_.Bind("verbose", "HEARTH_VERBOSE", &options_.verbose, "log more");
     binder_.Bind("telemetry", "", &options_.telemetry, "send nothing anywhere");
+    binder_.Bind("temperature", "HEARTH_TEMPERATURE", &options_.temperature,
+                 "sampling temperature");
     binder_.BindBytes("max-upload", "HEARTH_MAX_UPLOAD", &options_.max_upload, "largest upload");
     binder_.BindDuration("keep-alive", "HEARTH_KEEP_ALIVE", &options_.keep_alive,
                          "how long an idle model stays loaded");
@@ -101,6 +105,20 @@ TEST_F(OptionBinderTest, ValueMayContainEqualsAndLeadingSingleDash) {
   ASSERT_TRUE(Flags({"--api-key=a=b", "--keep-alive", "-1"}).ok());
   EXPECT_EQ(options_.api_key, "a=b");
   EXPECT_EQ(options_.keep_alive, milliseconds(-1000));
+}
+
+TEST_F(OptionBinderTest, RealNumbers) {
+  EXPECT_EQ(options_.temperature, 0.8);
+  ASSERT_TRUE(binder_.ApplyEnvironment(MapEnvironment({{"HEARTH_TEMPERATURE", "2"}})).ok());
+  EXPECT_EQ(options_.temperature, 2.0);
+  ASSERT_TRUE(Flags({"--temperature", "-0.25"}).ok());
+  EXPECT_EQ(options_.temperature, -0.25);
+  ASSERT_TRUE(Flags({"--temperature=1e-3"}).ok());
+  EXPECT_EQ(options_.temperature, 0.001);
+  EXPECT_THAT(Flags({"--temperature=warm"}).status().message(),
+              HasSubstr("invalid value for --temperature: 'warm' is not a number"));
+  EXPECT_THAT(Flags({"--temperature=nan"}).status().message(), HasSubstr("'nan' is not a number"));
+  EXPECT_EQ(options_.temperature, 0.001);
 }
 
 TEST_F(OptionBinderTest, BooleanForms) {
@@ -195,6 +213,8 @@ TEST_F(OptionBinderTest, HelpShowsAlignedOptionsWithDefaults) {
   EXPECT_THAT(help, HasSubstr("  --max-tokens N         generation limit [default: 4096]\n"));
   EXPECT_THAT(help,
               HasSubstr("  --verbose              (HEARTH_VERBOSE) log more [default: false]\n"));
+  EXPECT_THAT(help, HasSubstr("  --temperature NUMBER   (HEARTH_TEMPERATURE) sampling temperature "
+                              "[default: 0.8]\n"));
   EXPECT_THAT(help, HasSubstr("  --max-upload SIZE      (HEARTH_MAX_UPLOAD) largest upload "
                               "[default: 64 MiB]\n"));
   EXPECT_THAT(help, HasSubstr("  --keep-alive DURATION  (HEARTH_KEEP_ALIVE) how long an idle model "
@@ -205,6 +225,72 @@ TEST_F(OptionBinderTest, HelpShowsAlignedOptionsWithDefaults) {
 TEST_F(OptionBinderTest, HelpShowsDefaultsFromBindTimeNotLaterValues) {
   ASSERT_TRUE(Flags({"--port=1"}).ok());
   EXPECT_THAT(binder_.Help(), HasSubstr("[default: 11434]"));
+}
+
+// Fields whose defaults come from elsewhere (a preset), so "not given" must
+// stay distinguishable from every value.
+struct Overrides {
+  std::optional<std::string> name;
+  std::optional<int64_t> layers;
+  std::optional<double> scale;
+  std::optional<bool> tied;
+};
+
+class OptionalBindingTest : public ::testing::Test {
+ protected:
+  OptionalBindingTest() {
+    binder_.Bind("name", "", &overrides_.name, "model name");
+    binder_.Bind("layers", "HEARTH_LAYERS", &overrides_.layers, "layer count");
+    binder_.Bind("scale", "", &overrides_.scale, "scale factor");
+    binder_.Bind("tied", "", &overrides_.tied, "tie the output head");
+  }
+
+  Overrides overrides_;
+  OptionBinder binder_;
+};
+
+TEST_F(OptionalBindingTest, FieldsStayUnsetUnlessGiven) {
+  ASSERT_TRUE(binder_.ApplyEnvironment(MapEnvironment({})).ok());
+  ASSERT_THAT(binder_.ApplyFlags({"word"}).value(), ElementsAre("word"));
+  EXPECT_EQ(overrides_.name, std::nullopt);
+  EXPECT_EQ(overrides_.layers, std::nullopt);
+  EXPECT_EQ(overrides_.scale, std::nullopt);
+  EXPECT_EQ(overrides_.tied, std::nullopt);
+}
+
+TEST_F(OptionalBindingTest, GivenValuesAreSetEvenWhenEmptyOrFalse) {
+  ASSERT_TRUE(binder_.ApplyEnvironment(MapEnvironment({{"HEARTH_LAYERS", "0"}})).ok());
+  ASSERT_TRUE(binder_.ApplyFlags({"--name=", "--scale", "0.5", "--no-tied"}).ok());
+  EXPECT_EQ(overrides_.name, "");
+  EXPECT_EQ(overrides_.layers, 0);
+  EXPECT_EQ(overrides_.scale, 0.5);
+  EXPECT_EQ(overrides_.tied, false);
+  ASSERT_TRUE(binder_.ApplyFlags({"--tied", "--layers=-3"}).ok());
+  EXPECT_EQ(overrides_.tied, true);
+  EXPECT_EQ(overrides_.layers, -3);
+}
+
+TEST_F(OptionalBindingTest, BadValuesNameTheFlagAndLeaveTheFieldUnset) {
+  EXPECT_THAT(binder_.ApplyFlags({"--layers=4x"}).status().message(),
+              HasSubstr("invalid value for --layers: '4x' is not a whole number"));
+  EXPECT_THAT(binder_.ApplyFlags({"--scale", "big"}).status().message(),
+              HasSubstr("invalid value for --scale: 'big' is not a number"));
+  EXPECT_THAT(binder_.ApplyFlags({"--tied=maybe"}).status().message(),
+              HasSubstr("invalid value for --tied: 'maybe' is not a boolean"));
+  EXPECT_EQ(overrides_.layers, std::nullopt);
+  EXPECT_EQ(overrides_.scale, std::nullopt);
+  EXPECT_EQ(overrides_.tied, std::nullopt);
+}
+
+TEST(OptionalBindingHelpTest, ShowsADefaultOnlyForFieldsSetAtBindTime) {
+  std::optional<int64_t> unset;
+  std::optional<double> scale = 1.5;
+  OptionBinder binder;
+  binder.Bind("layers", "", &unset, "layer count");
+  binder.Bind("scale", "", &scale, "scale factor");
+  EXPECT_EQ(binder.Help(),
+            "  --layers N      layer count\n"
+            "  --scale NUMBER  scale factor [default: 1.5]\n");
 }
 
 TEST(EnvironmentTest, MapEnvironmentReturnsOnlyItsVariables) {

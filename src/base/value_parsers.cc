@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -141,6 +142,20 @@ StatusOr<int64_t> ParseInt64(std::string_view text) {
   }
   if (error != std::errc() || end != text.data() + text.size()) {
     return InvalidArgumentError(QuoteForDisplay(text) + " is not a whole number");
+  }
+  return value;
+}
+
+StatusOr<double> ParseDouble(std::string_view text) {
+  double value = 0;
+  const auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::general);
+  if (error == std::errc::result_out_of_range) {
+    return InvalidArgumentError(QuoteForDisplay(text) + " is out of the range of a number");
+  }
+  // from_chars also reads "inf" and "nan", which no option means.
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+    return InvalidArgumentError(QuoteForDisplay(text) + " is not a number");
   }
   return value;
 }

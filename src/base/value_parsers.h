@@ -1,6 +1,6 @@
 // Parsers (and matching formatters) for the values users type into flags,
-// environment variables and API parameters: integers, booleans, byte sizes and
-// durations.
+// environment variables and API parameters: integers, real numbers, booleans,
+// byte sizes and durations.
 //
 // Every parser takes the whole string: empty input, leading or trailing junk
 // and out-of-range values are InvalidArgument errors whose message quotes the
@@ -30,6 +30,11 @@ namespace hearth {
 // A decimal integer with an optional leading '-': "42", "-7". No '+', no
 // spaces, no other bases.
 StatusOr<int64_t> ParseInt64(std::string_view text);
+
+// A finite decimal number with an optional leading '-', fraction and
+// exponent: "42", "-0.5", "1e4", "2.5E-3". No '+', no spaces, no hexadecimal,
+// "inf" or "nan"; values beyond double's range are rejected.
+StatusOr<double> ParseDouble(std::string_view text);
 
 // "true", "yes", "1" -> true; "false", "no", "0" -> false; any ASCII case.
 StatusOr<bool> ParseBool(std::string_view text);

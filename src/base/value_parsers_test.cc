@@ -36,6 +36,26 @@ TEST(ParseInt64Test, RejectsJunkAndOverflow) {
   EXPECT_THAT(overflow.status().message(), HasSubstr("'9223372036854775808' is out of the range"));
 }
 
+TEST(ParseDoubleTest, AcceptsDecimalNumbers) {
+  EXPECT_EQ(ParseDouble("0").value(), 0.0);
+  EXPECT_EQ(ParseDouble("42").value(), 42.0);
+  EXPECT_EQ(ParseDouble("-0.5").value(), -0.5);
+  EXPECT_EQ(ParseDouble("10000.5").value(), 10000.5);
+  EXPECT_EQ(ParseDouble("1e4").value(), 10000.0);
+  EXPECT_EQ(ParseDouble("2.5E-3").value(), 0.0025);
+}
+
+TEST(ParseDoubleTest, RejectsJunkInfinitiesAndOverflow) {
+  for (const char* bad :
+       {"", " 1", "1 ", "+1", "1x", "0x10", "1,5", "-", "inf", "-inf", "nan", "infinity"}) {
+    const StatusOr<double> result = ParseDouble(bad);
+    EXPECT_FALSE(result.ok()) << "'" << bad << "'";
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_THAT(ParseDouble("fast").status().message(), HasSubstr("'fast' is not a number"));
+  EXPECT_THAT(ParseDouble("1e999").status().message(), HasSubstr("'1e999' is out of the range"));
+}
+
 TEST(ParseBoolTest, AcceptsTheDocumentedWords) {
   for (const char* yes : {"true", "TRUE", "yes", "Yes", "1"}) EXPECT_TRUE(ParseBool(yes).value());
   for (const char* no : {"false", "False", "no", "NO", "0"}) EXPECT_FALSE(ParseBool(no).value());

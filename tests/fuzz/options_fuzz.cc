@@ -2,6 +2,7 @@
 // must produce a result or a clear error, never a crash or a hang.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto bytes = hearth::ParseByteSize(text); bytes.ok()) (void)hearth::FormatByteSize(*bytes);
   (void)hearth::ParseDuration(text);
   (void)hearth::ParseBool(text);
+  (void)hearth::ParseDouble(text);
 
   std::vector<std::string> args;
   size_t start = 0;
@@ -28,12 +30,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool verbose = false;
   uint64_t budget = 0;
   std::chrono::milliseconds keep_alive{300000};
+  double temperature = 0.8;
+  std::optional<int64_t> layers;
   hearth::OptionBinder binder;
   binder.Bind("host", "HEARTH_HOST", &host, "address");
   binder.Bind("port", "HEARTH_PORT", &port, "port");
   binder.Bind("verbose", "", &verbose, "more output");
   binder.BindBytes("memory-budget", "HEARTH_MEMORY_BUDGET", &budget, "bytes");
   binder.BindDuration("keep-alive", "HEARTH_KEEP_ALIVE", &keep_alive, "duration");
+  binder.Bind("temperature", "", &temperature, "number");
+  binder.Bind("layers", "", &layers, "optional integer");
   (void)binder.ApplyFlags(args);
   return 0;
 }
