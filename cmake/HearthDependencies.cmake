@@ -5,6 +5,7 @@ find_package(Threads REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+find_package(CURL REQUIRED)  # CURL::libcurl, for pulling models (models/ only)
 
 # llama.cpp + ggml: the pinned build from scripts/setup (CMAKE_PREFIX_PATH points
 # at it), or a system installation with HEARTH_USE_SYSTEM_LLAMA=ON.

@@ -109,6 +109,22 @@ void OptionBinder::BindDuration(std::string flag, std::string env,
        FormatDuration(DefaultOf(target)), Assigner(target, ParseDuration)});
 }
 
+void OptionBinder::BindList(std::string flag, std::string env, std::vector<std::string>* target,
+                            std::string help) {
+  std::string shown;
+  for (const std::string& item : DefaultOf(target)) shown += (shown.empty() ? "" : ",") + item;
+  Add({std::move(flag), std::move(env), std::move(help), "VALUE", shown,
+       [target](std::string_view text) -> Status {
+         size_t start = 0;
+         while (start <= text.size()) {
+           size_t comma = std::min(text.find(',', start), text.size());
+           if (comma > start) target->emplace_back(text.substr(start, comma - start));
+           start = comma + 1;
+         }
+         return OkStatus();
+       }});
+}
+
 void OptionBinder::Bind(std::string flag, std::string env, std::optional<std::string>* target,
                         std::string help) {
   Add({std::move(flag), std::move(env), std::move(help), "VALUE",

@@ -79,6 +79,13 @@ class OptionBinder {
   void BindDuration(std::string flag, std::string env, std::chrono::milliseconds* target,
                     std::string help);
 
+  // A list: each occurrence of the flag appends its value, and the variable
+  // holds comma-separated values ("--pin a --pin b", HEARTH_PIN="a,b").
+  // Unlike other options, values from the variable and the flags accumulate.
+  // Empty items are ignored.
+  void BindList(std::string flag, std::string env, std::vector<std::string>* target,
+                std::string help);
+
   // For a field whose default depends on other options (a preset chosen by
   // another flag, say): the same syntax as the plain overload, but the field
   // stays std::nullopt unless the flag or variable is given, so the caller can

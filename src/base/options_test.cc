@@ -310,3 +310,21 @@ TEST(EnvironmentTest, ProcessEnvironmentReadsGetenv) {
 
 }  // namespace
 }  // namespace hearth
+
+namespace hearth {
+namespace {
+
+TEST(OptionBinderListTest, FlagsAppendAndTheVariableSplitsOnCommas) {
+  std::vector<std::string> pins;
+  OptionBinder binder;
+  binder.BindList("pin", "HEARTH_PIN", &pins, "models kept loaded");
+  ASSERT_TRUE(binder.ApplyEnvironment(MapEnvironment({{"HEARTH_PIN", "a,,b:q8"}})).ok());
+  StatusOr<std::vector<std::string>> positional =
+      binder.ApplyFlags({"--pin", "c", "--pin=d", "rest"});
+  ASSERT_TRUE(positional.ok()) << positional.status();
+  EXPECT_THAT(pins, ::testing::ElementsAre("a", "b:q8", "c", "d"));
+  EXPECT_THAT(*positional, ::testing::ElementsAre("rest"));
+}
+
+}  // namespace
+}  // namespace hearth

@@ -9,6 +9,23 @@ constexpr Command kCommands[] = {
     {"serve", "run the server: Ollama and OpenAI APIs, knowledge bases, web UI", RunServe},
     {"version", "print hearth's version and the llama.cpp it was built with", RunVersion},
     {"help", "list the verbs, or explain one: hearth help VERB", RunHelp},
+    {"pull", "fetch a model from a registry: hearth pull llama3.2:1b", RunPull},
+    {"create", "install a model: hearth create NAME --from FILE.gguf, or -f Modelfile", RunCreate},
+    {"list", "list the installed models", RunList},
+    {"show", "show a model's details, template, system prompt and parameters", RunShow},
+    {"rm", "remove models and the blobs no other model uses", RunRm},
+    {"cp", "copy a model under a new name: hearth cp SOURCE DESTINATION", RunCp},
+    {"quantize", "make a quantized copy of a model: hearth quantize NAME --type q4_K_M", RunQuantize},
+    {"doctor", "which quantization of a model fits this machine's memory", RunDoctor},
+    {"ps", "list the models the running server holds in memory, and why", RunPs},
+    {"stop", "unload a model from the running server: hearth stop NAME", RunStop},
+};
+
+// Verbs hearth runs itself (child processes); `hearth help` does not list them.
+constexpr Command kInternalCommands[] = {
+    {"quantize-worker", "the child process of hearth quantize", RunQuantizeWorker},
+    {"runner", "internal: the child process that serves one loaded model on a Unix socket",
+     RunRunner},
 };
 
 }  // namespace
@@ -17,6 +34,9 @@ std::span<const Command> AllCommands() { return kCommands; }
 
 const Command* FindCommand(std::string_view name) {
   for (const Command& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  for (const Command& command : kInternalCommands) {
     if (command.name == name) return &command;
   }
   return nullptr;

@@ -41,6 +41,18 @@ int RunCommandLine(const CommandArgs& args);
 int RunHelp(const CommandArgs& args);
 int RunVersion(const CommandArgs& args);
 int RunServe(const CommandArgs& args);
+int RunPull(const CommandArgs& args);
+int RunQuantize(const CommandArgs& args);
+int RunQuantizeWorker(const CommandArgs& args);
+int RunRunner(const CommandArgs& args);
+int RunDoctor(const CommandArgs& args);
+int RunCreate(const CommandArgs& args);
+int RunList(const CommandArgs& args);
+int RunShow(const CommandArgs& args);
+int RunRm(const CommandArgs& args);
+int RunCp(const CommandArgs& args);
+int RunPs(const CommandArgs& args);
+int RunStop(const CommandArgs& args);
 
 }  // namespace hearth::cli
 

@@ -10,7 +10,13 @@
 #include "base/paths.h"
 #include "cli/commands.h"
 #include "cli/global_options.h"
+#include "base/value_parsers.h"
+#include "cli/scheduler_flags.h"
 #include "models/llama_backend.h"
+#include "models/model_event_log.h"
+#include "models/model_store.h"
+#include "models/runner_loader.h"
+#include "models/scheduler.h"
 #include "server/http_server.h"
 #include "store/database.h"
 
@@ -27,12 +33,18 @@ sigset_t TerminationSignals() {
   return set;
 }
 
+// Blocks SIGINT/SIGTERM in this thread, and so in every thread it starts
+// afterwards; call before any thread exists.
+void BlockTerminationSignals() {
+  sigset_t signals = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
 // Waits for SIGINT/SIGTERM on its own thread and stops the server. The
 // signals are blocked in every other thread (the mask is inherited), so no
 // handler runs in an async-signal context.
 std::jthread StartSignalWatcher(HttpServer& server) {
   sigset_t signals = TerminationSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return std::jthread([&server, signals](std::stop_token stop) {
     const timespec poll_interval{0, 200'000'000};
     while (!stop.stop_requested()) {
@@ -55,11 +67,40 @@ Status PrepareHome(const std::filesystem::path& home) {
   return OkStatus();
 }
 
-Status Serve(const GlobalOptions& global, const ServerOptions& options) {
+// The models the server runs: the store, and the scheduler that loads them
+// into runner processes under the memory budget.
+struct ModelServices {
+  std::unique_ptr<ModelStore> store;
+  std::unique_ptr<Scheduler> scheduler;
+};
+
+StatusOr<ModelServices> StartModelServices(const std::filesystem::path& home,
+                                           const SchedulerFlags& flags) {
+  ASSIGN_OR_RETURN(SchedulerOptions options, ToSchedulerOptions(flags));
+  ASSIGN_OR_RETURN(std::vector<ModelName> pins, PinnedModels(flags));
+  ModelServices services;
+  ASSIGN_OR_RETURN(services.store, ModelStore::Open({.root = home / "models"}));
+  ASSIGN_OR_RETURN(ModelEventSink sink, DatabaseEventSink(home / "hearth.db"));
+  ASSIGN_OR_RETURN(services.scheduler,
+                   Scheduler::Create(options, *services.store, MakeRunnerLoader({}), sink));
+  HEARTH_LOG(INFO) << "memory budget " << FormatByteSize(services.scheduler->memory_budget());
+  for (const ModelName& pin : pins) {
+    Status pinned = services.scheduler->Pin(pin);
+    if (!pinned.ok()) return pinned.WithContext("--pin " + pin.DisplayName());
+  }
+  return services;
+}
+
+Status Serve(const GlobalOptions& global, const ServerOptions& options,
+             const SchedulerFlags& scheduler_flags) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
+  BlockTerminationSignals();
   RETURN_IF_ERROR(PrepareHome(global.home));
   InitLlamaBackend();
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Bind(options));
+  ASSIGN_OR_RETURN(ModelServices models, StartModelServices(global.home, scheduler_flags));
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
+                   HttpServer::Bind(options, {.models = models.store.get(),
+                                              .scheduler = models.scheduler.get()}));
   std::jthread watcher = StartSignalWatcher(*server);
   HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();
   Status served = server->Serve();
@@ -72,9 +113,11 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options) {
 int RunServe(const CommandArgs& args) {
   GlobalOptions global;
   ServerOptions server;
+  SchedulerFlags scheduler;
   OptionBinder binder;
   BindGlobalOptions(binder, global);
   BindServerOptions(binder, server);
+  BindSchedulerFlags(binder, scheduler);
   CommandArgs positional;
   if (auto exit_code = ParseVerbFlags(binder, kUsage, args, &positional)) return *exit_code;
   if (!positional.empty()) {
@@ -82,7 +125,7 @@ int RunServe(const CommandArgs& args) {
     return kExitUsage;
   }
   Status status = ApplyGlobalOptions(global);
-  if (status.ok()) status = Serve(global, server);
+  if (status.ok()) status = Serve(global, server, scheduler);
   if (!status.ok()) {
     std::cerr << "hearth serve: " << status.message() << "\n";
     return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;

@@ -9,6 +9,7 @@
 #include "base/value_parsers.h"
 #include "httplib.h"
 #include "server/http_status.h"
+#include "server/model_routes.h"
 #include "server/system_routes.h"
 
 namespace hearth {
@@ -89,7 +90,8 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
-StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& options) {
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& options,
+                                                      const ServerServices& services) {
   Status valid = ValidateServerOptions(options);
   if (!valid.ok()) return valid;
   auto impl = std::make_unique<Impl>();
@@ -97,6 +99,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   ConfigureRequestGate(impl->server, options.max_request_bytes);
   ConfigureErrors(impl->server);
   internal::RegisterSystemRoutes(impl->server);
+  internal::RegisterModelRoutes(impl->server, services);
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (options.port == 0) {
     impl->port = impl->server.bind_to_any_port(options.host);

@@ -19,15 +19,19 @@
 
 #include "base/status.h"
 #include "server/server_options.h"
+#include "server/server_services.h"
 
 namespace hearth {
 
 class HttpServer {
  public:
-  // Validates `options` and binds the listening socket.
+  // Validates `options` and binds the listening socket. The routes serve
+  // `services`, which must outlive the server (routes whose service is null
+  // are not registered).
   // Errors: InvalidArgument for bad options, Unavailable when the address
   // cannot be bound (in use, not local, no permission).
-  static StatusOr<std::unique_ptr<HttpServer>> Bind(const ServerOptions& options);
+  static StatusOr<std::unique_ptr<HttpServer>> Bind(const ServerOptions& options,
+                                                    const ServerServices& services = {});
 
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

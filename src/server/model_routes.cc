@@ -1,0 +1,132 @@
+#include "server/model_routes.h"
+
+#include <chrono>
+#include <memory>
+
+#include "base/logging.h"
+#include "base/status_macros.h"
+#include "models/model_store.h"
+#include "models/scheduler.h"
+#include "server/json_body.h"
+#include "server/ollama_requests.h"
+#include "server/ollama_responses.h"
+
+namespace hearth::internal {
+namespace {
+
+using nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
+
+CallTiming TimingOf(const ModelLease& lease, SteadyClock::time_point start) {
+  return CallTiming{.total = SteadyClock::now() - start,
+                    .load = lease.load_duration(),
+                    .clamped_from = lease.clamped_from(),
+                    .context_length = lease.options().context_length};
+}
+
+// A backend that reports Unavailable has lost its runner: tell the
+// scheduler, so the next request starts a new one.
+Status Checked(ModelLease& lease, Status status) {
+  if (status.code() == StatusCode::kUnavailable) lease.ReportBackendFailure(status);
+  return status;
+}
+
+void HandleTags(const ModelStore& store, httplib::Response& response) {
+  StatusOr<std::vector<ModelEntry>> entries = store.List();
+  if (!entries.ok()) return SetJsonError(response, entries.status());
+  SetJson(response, TagsJson(*entries));
+}
+
+// Runs one generation, writing NDJSON lines to `sink` as pieces arrive. A
+// failed write (the client went away) cancels the generation.
+void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
+                      SteadyClock::time_point start, httplib::DataSink& sink) {
+  const std::string model = call.model.model.DisplayName();
+  auto write_line = [&sink](const json& line) {
+    std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    return sink.write(text.data(), text.size());
+  };
+  StatusOr<GenerateResult> result = lease->backend().Generate(
+      call.generate,
+      [&](const GeneratePiece& piece) { return write_line(GenerateChunkJson(model, piece.text)); },
+      {});
+  if (result.ok()) {
+    write_line(GenerateFinalJson(model, *result, TimingOf(*lease, start), false));
+  } else {
+    Status status = Checked(*lease, result.status());
+    if (status.code() != StatusCode::kCancelled) write_line(json{{"error", status.message()}});
+  }
+  sink.done();
+}
+
+void HandleGenerate(Scheduler& scheduler, const httplib::Request& request,
+                    httplib::Response& response) {
+  const SteadyClock::time_point start = SteadyClock::now();
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  StatusOr<OllamaGenerate> call = ParseOllamaGenerate(*body);
+  if (!call.ok()) return SetJsonError(response, call.status());
+  const std::string model = call->model.model.DisplayName();
+  if (call->load_only && call->model.keep_alive && call->model.keep_alive->count() == 0) {
+    // Ollama's "unload now" (what `ollama stop` sends); nothing is loaded for it.
+    Status unloaded = scheduler.Unload(call->model.model, "keep_alive 0 request (stop)");
+    if (!unloaded.ok() && unloaded.code() != StatusCode::kNotFound) {
+      return SetJsonError(response, unloaded);
+    }
+    return SetJson(response, LoadOnlyJson(model, "unload"));
+  }
+  StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
+  if (!lease.ok()) return SetJsonError(response, lease.status());
+  if (call->load_only) return SetJson(response, LoadOnlyJson(model, "load"));
+  if (!call->stream) {
+    StatusOr<GenerateResult> result =
+        lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; }, {});
+    if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
+    return SetJson(response, GenerateFinalJson(model, *result, TimingOf(*lease, start), true));
+  }
+  auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
+  response.set_chunked_content_provider(
+      kNdjsonContentType,
+      [shared_lease, call = std::move(*call), start](size_t, httplib::DataSink& sink) {
+        StreamGeneration(shared_lease, call, start, sink);
+        return true;
+      });
+}
+
+void HandleEmbed(Scheduler& scheduler, const httplib::Request& request,
+                 httplib::Response& response) {
+  const SteadyClock::time_point start = SteadyClock::now();
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  StatusOr<OllamaEmbed> call = ParseOllamaEmbed(*body);
+  if (!call.ok()) return SetJsonError(response, call.status());
+  StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
+  if (!lease.ok()) return SetJsonError(response, lease.status());
+  StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, {});
+  if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
+  SetJson(response, EmbedJson(call->model.model.DisplayName(), *result, TimingOf(*lease, start)));
+}
+
+}  // namespace
+
+void RegisterModelRoutes(httplib::Server& server, const ServerServices& services) {
+  if (services.models == nullptr || services.scheduler == nullptr) return;
+  const ModelStore& store = *services.models;
+  Scheduler& scheduler = *services.scheduler;
+  server.Get("/api/tags", [&store](const httplib::Request&, httplib::Response& response) {
+    HandleTags(store, response);
+  });
+  server.Get("/api/ps", [&scheduler](const httplib::Request&, httplib::Response& response) {
+    SetJson(response, PsJson(scheduler));
+  });
+  server.Post("/api/generate",
+              [&scheduler](const httplib::Request& request, httplib::Response& response) {
+                HandleGenerate(scheduler, request, response);
+              });
+  server.Post("/api/embed",
+              [&scheduler](const httplib::Request& request, httplib::Response& response) {
+                HandleEmbed(scheduler, request, response);
+              });
+}
+
+}  // namespace hearth::internal

@@ -1,0 +1,46 @@
+// Ollama API requests (/api/generate, /api/embed) parsed from JSON into the
+// plain structs the layers below take. Internal to server/.
+//
+// Thread-safety: pure functions.
+#ifndef HEARTH_SERVER_OLLAMA_REQUESTS_H_
+#define HEARTH_SERVER_OLLAMA_REQUESTS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "models/inference.h"
+#include "models/scheduler.h"
+#include "nlohmann/json.hpp"
+
+namespace hearth::internal {
+
+// Limits on what one request may ask for.
+inline constexpr size_t kMaxPromptBytes = 4 << 20;
+inline constexpr size_t kMaxEmbedInputs = 2048;
+inline constexpr size_t kMaxStopStrings = 16;
+
+struct OllamaGenerate {
+  ModelRequest model;
+  GenerateRequest generate;
+  bool stream = true;
+  // No prompt: Ollama's "load the model" (or unload, with keep_alive 0).
+  bool load_only = false;
+};
+
+struct OllamaEmbed {
+  ModelRequest model;
+  EmbedRequest embed;
+};
+
+// Errors: InvalidArgument naming the field and what it must be.
+StatusOr<OllamaGenerate> ParseOllamaGenerate(const nlohmann::json& body);
+StatusOr<OllamaEmbed> ParseOllamaEmbed(const nlohmann::json& body);
+
+// The model field, checked as a model name. Errors: InvalidArgument.
+StatusOr<ModelName> ModelField(const nlohmann::json& body);
+
+}  // namespace hearth::internal
+
+#endif  // HEARTH_SERVER_OLLAMA_REQUESTS_H_

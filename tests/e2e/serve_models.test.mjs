@@ -1,0 +1,171 @@
+// The server runs models in runner processes under the scheduler: generate
+// and embed over the Ollama API, `hearth ps` / `hearth stop`, prefix reuse
+// across requests, and a runner killed with SIGKILL mid-generation.
+//
+// Uses the real tiny TinyStories model from the shared test data (skips when
+// it is absent) and a fixture embedder made by hearth-fixture.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+
+const dataDir = process.env.HEARTH_TEST_DATA || process.env.HEARTH_DEFAULT_TEST_DATA || '../shared';
+const stories = path.join(dataDir, 'models', 'stories260K.gguf');
+const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
+const skip = !existsSync(stories) ? `test data ${stories} is absent (set HEARTH_TEST_DATA)` : false;
+
+let home;
+let server;
+
+function hearth(args) {
+  return runHearth(args, { env: { HEARTH_HOME: home.dir, HEARTH_PORT: String(server?.port ?? 0) } });
+}
+
+async function post(route, body) {
+  const response = await fetch(server.url + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+// The pids of the server's child processes (its runners).
+function childrenOf(pid) {
+  const children = [];
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+    if (list) children.push(...list.split(/\s+/).map(Number));
+  }
+  return children;
+}
+
+before(async () => {
+  if (skip) return;
+  home = tempDir('hearth-serve-models-');
+  assert.equal(hearth(['create', 'stories', '--from', stories]).status, 0);
+  if (fixtureBin) {
+    const embedder = path.join(home.dir, 'embedder.gguf');
+    const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+    assert.equal(hearth(['create', 'embedder', '--from', embedder]).status, 0);
+  }
+  server = await startServer(['--threads', '1', '--context', '256'], { env: { HEARTH_HOME: home.dir } });
+});
+
+after(async () => {
+  await server?.stop();
+  home?.cleanup();
+});
+
+test('generate at temperature 0 is deterministic and reports Ollama timings', { skip }, async () => {
+  const request = { model: 'stories', prompt: 'Once upon a time', stream: false,
+                    options: { temperature: 0, num_predict: 16 } };
+  const first = await post('/api/generate', request);
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.ok(first.body.response.length > 10);
+  assert.equal(first.body.done, true);
+  assert.equal(first.body.eval_count, 16);
+  for (const field of ['total_duration', 'load_duration', 'prompt_eval_count', 'eval_duration']) {
+    assert.equal(typeof first.body[field], 'number', field);
+  }
+  const second = await post('/api/generate', request);
+  assert.equal(second.body.response, first.body.response);
+});
+
+test('a prompt that extends the last one prefills only the new tokens', { skip }, async () => {
+  const base = 'Once upon a time there was a little girl named Lily.';
+  const first = await post('/api/generate', { model: 'stories', prompt: base, stream: false,
+                                              options: { temperature: 0, num_predict: 4 } });
+  const extended = base + first.body.response + ' She liked to';
+  const second = await post('/api/generate', { model: 'stories', prompt: extended, stream: false,
+                                               options: { temperature: 0, num_predict: 4 } });
+  assert.equal(second.status, 200);
+  const cached = second.body.hearth.cached_prompt_tokens;
+  assert.ok(cached >= first.body.prompt_eval_count, `cached ${cached}, first prompt ${first.body.prompt_eval_count}`);
+  assert.ok(cached < second.body.prompt_eval_count);
+});
+
+test('streaming generate sends NDJSON chunks then a final object', { skip }, async () => {
+  const response = await fetch(server.url + '/api/generate', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'stories', prompt: 'Once', options: { temperature: 0, num_predict: 8 } }),
+  });
+  assert.equal(response.status, 200);
+  const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+  assert.ok(lines.length >= 2);
+  assert.equal(lines.at(-1).done, true);
+  assert.equal(lines.at(-1).done_reason, 'length');
+  assert.ok(lines.slice(0, -1).every((line) => line.done === false));
+});
+
+test('chat model and embedder stay loaded together: 2 loads for 20 alternating requests',
+     { skip: skip || (!fixtureBin && 'HEARTH_FIXTURE_BIN is not set') }, async () => {
+  for (let i = 0; i < 20; i++) {
+    const result = i % 2
+      ? await post('/api/embed', { model: 'embedder', input: ['a document', 'another'] })
+      : await post('/api/generate', { model: 'stories', prompt: 'Once', stream: false, options: { num_predict: 2 } });
+    assert.equal(result.status, 200, JSON.stringify(result.body));
+    if (i % 2) assert.equal(result.body.embeddings.length, 2);
+  }
+  const ps = await (await fetch(server.url + '/api/ps')).json();
+  const names = ps.models.map((model) => model.name).sort();
+  assert.deepEqual(names, ['embedder:latest', 'stories:latest']);
+  const events = ps.hearth.events;
+  assert.equal(events.filter((event) => event.kind === 'load').length, 2);
+  assert.equal(events.filter((event) => event.kind === 'unload').length, 0);
+  for (const event of events) assert.ok(event.reason.length > 0);
+});
+
+test('hearth ps shows the loaded model and hearth stop unloads it', { skip }, async () => {
+  const ps = hearth(['ps']);
+  assert.equal(ps.status, 0, ps.stderr);
+  assert.match(ps.stdout, /^NAME\s+SIZE\s+CONTEXT/m);
+  assert.match(ps.stdout, /^stories:latest\s/m);
+  assert.match(ps.stdout, /memory: .* of .* budget in use/);
+  const stop = hearth(['stop', 'stories']);
+  assert.equal(stop.status, 0, stop.stderr);
+  assert.doesNotMatch(hearth(['ps']).stdout, /^stories:latest\s/m);
+});
+
+test('a runner killed mid-generation fails that request clearly; the next one is served', { skip }, async () => {
+  const response = await fetch(server.url + '/api/generate', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'stories', prompt: 'Once upon a time', options: { num_predict: 100000 } }),
+  });
+  const reader = response.body.getReader();
+  await reader.read();  // the first chunk: generation is under way
+  const before = childrenOf(server.child.pid);
+  assert.ok(before.length >= 1, 'a runner process is running');
+  for (const pid of before) process.kill(pid, 'SIGKILL');
+  let text = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  const last = JSON.parse(text.trim().split('\n').at(-1));
+  assert.match(last.error, /killed by signal 9/);
+  const next = await post('/api/generate', { model: 'stories', prompt: 'Once', stream: false,
+                                             options: { temperature: 0, num_predict: 4 } });
+  assert.equal(next.status, 200, JSON.stringify(next.body));
+  const ps = await (await fetch(server.url + '/api/ps')).json();
+  assert.ok(ps.hearth.events.some((event) => event.kind === 'crash' && /signal 9/.test(event.reason)));
+});
+
+test('bad requests get a clear error and change nothing', { skip }, async () => {
+  const missing = await post('/api/generate', { prompt: 'x' });
+  assert.equal(missing.status, 400);
+  assert.match(missing.body.error, /"model" is required/);
+  const unknown = await post('/api/generate', { model: 'nope', prompt: 'x' });
+  assert.equal(unknown.status, 404);
+  const badOption = await post('/api/generate', { model: 'stories', prompt: 'x', options: { top_k: 'many' } });
+  assert.equal(badOption.status, 400);
+  assert.match(badOption.body.error, /top_k/);
+  const traversal = await post('/api/generate', { model: '../../etc/passwd', prompt: 'x' });
+  assert.equal(traversal.status, 400);
+  const deep = await fetch(server.url + '/api/generate', { method: 'POST', body: '['.repeat(100) + ']'.repeat(100) });
+  assert.equal(deep.status, 400);
+});
