@@ -5,6 +5,10 @@
 HEARTH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HEARTH_CACHE=${HEARTH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hearth}
 HEARTH_PRESET=${HEARTH_PRESET:-release}
+# ccache hashes paths relative to the checkout and ignores the build folder,
+# so a fresh clone (CI) reuses what an earlier checkout compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$HEARTH_ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 # The build folder of each preset (CMakePresets.json's binaryDir).
 case "$HEARTH_PRESET" in
   release) HEARTH_BUILD_DIR=$HEARTH_ROOT/build ;;

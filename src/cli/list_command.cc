@@ -1,6 +1,4 @@
 // `hearth list`: the installed models as a table, like `ollama list`.
-#include <algorithm>
-#include <array>
 #include <iostream>
 #include <vector>
 
@@ -9,36 +7,22 @@
 #include "cli/commands.h"
 #include "cli/global_options.h"
 #include "cli/store_verbs.h"
+#include "cli/text_table.h"
 
 namespace hearth::cli {
 namespace {
 
 constexpr char kUsage[] = "hearth list";
-constexpr size_t kColumns = 7;
-constexpr size_t kGap = 4;
-
-using Row = std::array<std::string, kColumns>;
+using Row = std::vector<std::string>;
 
 Row RowOf(const ModelEntry& entry, std::chrono::system_clock::time_point now) {
-  return {entry.name.DisplayName(),     entry.manifest_digest.Hex().substr(0, 12),
-          HumanBytes(entry.size),       entry.details.family,
-          entry.details.parameter_size, entry.details.quantization_level,
+  return {entry.name.DisplayName(),
+          entry.manifest_digest.Hex().substr(0, 12),
+          HumanBytes(entry.size),
+          entry.details.family,
+          entry.details.parameter_size,
+          entry.details.quantization_level,
           HumanAge(entry.modified, now)};
-}
-
-void PrintTable(const std::vector<Row>& rows) {
-  std::array<size_t, kColumns> widths{};
-  for (const Row& row : rows) {
-    for (size_t i = 0; i < kColumns; ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const Row& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < kColumns; ++i) {
-      line += row[i];
-      if (i + 1 < kColumns) line += std::string(widths[i] - row[i].size() + kGap, ' ');
-    }
-    std::cout << line << "\n";
-  }
 }
 
 Status List(const GlobalOptions& global) {
@@ -47,7 +31,7 @@ Status List(const GlobalOptions& global) {
   std::vector<Row> rows = {{"NAME", "ID", "SIZE", "FAMILY", "PARAMS", "QUANT", "MODIFIED"}};
   const auto now = std::chrono::system_clock::now();
   for (const ModelEntry& entry : entries) rows.push_back(RowOf(entry, now));
-  PrintTable(rows);
+  PrintTable(rows, std::cout);
   return OkStatus();
 }
 

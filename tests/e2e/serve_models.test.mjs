@@ -101,9 +101,9 @@ test('streaming generate sends NDJSON chunks then a final object', { skip }, asy
   assert.ok(lines.slice(0, -1).every((line) => line.done === false));
 });
 
-test('chat model and embedder stay loaded together: 2 loads for 20 alternating requests',
+test('chat model and embedder stay loaded together: 2 loads for 100 alternating requests',
      { skip: skip || (!fixtureBin && 'HEARTH_FIXTURE_BIN is not set') }, async () => {
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 100; i++) {
     const result = i % 2
       ? await post('/api/embed', { model: 'embedder', input: ['a document', 'another'] })
       : await post('/api/generate', { model: 'stories', prompt: 'Once', stream: false, options: { num_predict: 2 } });
@@ -168,4 +168,29 @@ test('bad requests get a clear error and change nothing', { skip }, async () => 
   assert.equal(traversal.status, 400);
   const deep = await fetch(server.url + '/api/generate', { method: 'POST', body: '['.repeat(100) + ']'.repeat(100) });
   assert.equal(deep.status, 400);
+});
+
+test('--pin loads a model at start; it survives keep_alive 0 and refuses hearth stop', { skip }, async () => {
+  const pinned = await startServer(['--threads', '1', '--context', '256', '--pin', 'stories'],
+                                   { env: { HEARTH_HOME: home.dir } });
+  try {
+    const ps = await (await fetch(pinned.url + '/api/ps')).json();
+    assert.equal(ps.models.length, 1);
+    assert.equal(ps.models[0].hearth.pinned, true);
+    assert.match(ps.models[0].hearth.load_reason, /pinned at start/);
+    const once = await fetch(pinned.url + '/api/generate', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'stories', prompt: 'Once', stream: false, keep_alive: 0,
+                             options: { num_predict: 2 } }),
+    });
+    assert.equal(once.status, 200);
+    const stop = runHearth(['stop', 'stories'], { env: { HEARTH_PORT: String(pinned.port) } });
+    assert.equal(stop.status, 1);
+    assert.match(stop.stderr, /pinned/);
+    const after = await (await fetch(pinned.url + '/api/ps')).json();
+    assert.equal(after.models.length, 1);
+    assert.equal(after.hearth.events.filter((event) => event.kind === 'unload').length, 0);
+  } finally {
+    await pinned.stop();
+  }
 });
