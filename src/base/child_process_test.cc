@@ -52,7 +52,7 @@ TEST(ChildProcessTest, CapturesStdoutAndPassesEnvironment) {
 }
 
 TEST(ChildProcessTest, WaitTimesOutWhileRunningThenTerminates) {
-  auto child = Shell("sleep 30");
+  auto child = Shell("exec sleep 30");
   StatusOr<ExitInfo> waited = child->Wait(std::chrono::milliseconds(20));
   EXPECT_EQ(waited.status().code(), StatusCode::kDeadlineExceeded);
   EXPECT_FALSE(child->Poll().has_value());
@@ -65,7 +65,7 @@ TEST(ChildProcessTest, ChildStartsWithSignalsUnblockedEvenIfParentBlocksThem) {
   sigemptyset(&block);
   sigaddset(&block, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &block, &old);
-  auto child = Shell("sleep 30");
+  auto child = Shell("exec sleep 30");
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   ExitInfo ended = child->Terminate(std::chrono::milliseconds(2000));
   EXPECT_EQ(ended.signal, SIGTERM) << ended.Describe();
@@ -74,7 +74,7 @@ TEST(ChildProcessTest, ChildStartsWithSignalsUnblockedEvenIfParentBlocksThem) {
 TEST(ChildProcessTest, DestructorKillsAndReaps) {
   pid_t pid = 0;
   {
-    auto child = Shell("sleep 30");
+    auto child = Shell("exec sleep 30");
     pid = child->pid();
   }
   // Reaped: the pid no longer names our child.

@@ -1,5 +1,6 @@
-// `hearth create NAME --from FILE.gguf|MODEL` and `hearth create NAME -f
-// Modelfile`: installs a model in the store (models/model_store.h).
+// `hearth create NAME --from FILE.gguf|MODEL`, `hearth create NAME -f
+// Modelfile` and `hearth create NAME --remote-url URL --remote-model M`:
+// installs a model in the store (models/model_store.h).
 #include <filesystem>
 #include <iostream>
 
@@ -15,12 +16,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kUsage[] = "hearth create NAME (--from FILE.gguf|MODEL | -f Modelfile)";
+constexpr char kUsage[] =
+    "hearth create NAME (--from FILE.gguf|MODEL | -f Modelfile | --remote-url URL "
+    "--remote-model M [--remote-api ollama|openai] [--remote-key-env VAR])";
 
 struct CreateFlags {
   std::string from;
   std::string modelfile;
+  RemoteModel remote{.api = "ollama"};
 };
+
+bool IsRemote(const CreateFlags& flags) {
+  return !flags.remote.base_url.empty() || !flags.remote.model.empty();
+}
+
+// How many of --from, -f and --remote-url/--remote-model were given.
+int SourcesGiven(const CreateFlags& flags) {
+  return int{!flags.from.empty()} + int{!flags.modelfile.empty()} + int{IsRemote(flags)};
+}
 
 // OptionBinder takes long flags only; Ollama's `-f Modelfile` is kept.
 CommandArgs ExpandShortFlags(const CommandArgs& args) {
@@ -34,6 +47,7 @@ CommandArgs ExpandShortFlags(const CommandArgs& args) {
 }
 
 StatusOr<CreateSpec> SpecFrom(const CreateFlags& flags) {
+  if (IsRemote(flags)) return CreateSpec{.remote = flags.remote};
   if (!flags.from.empty()) {
     CreateSpec spec;
     RETURN_IF_ERROR(ResolveModelfileFrom(flags.from, fs::current_path(), &spec));
@@ -65,12 +79,19 @@ int RunCreate(const CommandArgs& args) {
   binder.Bind("from", "", &flags.from,
               "a GGUF file to import, or an installed model to derive from");
   binder.Bind("file", "", &flags.modelfile, "a Modelfile (also -f)");
+  binder.Bind("remote-url", "", &flags.remote.base_url,
+              "serve from a remote provider at this URL (http://gpu:11434, https://host/v1)");
+  binder.Bind("remote-model", "", &flags.remote.model, "the model's name at the remote provider");
+  binder.Bind("remote-api", "", &flags.remote.api, "the remote provider's API: ollama or openai");
+  binder.Bind("remote-key-env", "", &flags.remote.api_key_env,
+              "an environment variable holding the remote provider's API key");
   CommandArgs positional;
   if (auto exit_code = ParseVerbFlags(binder, kUsage, ExpandShortFlags(args), &positional)) {
     return *exit_code;
   }
-  if (positional.size() != 1 || flags.from.empty() == flags.modelfile.empty()) {
-    std::cerr << "hearth create: give one NAME and either --from or -f\nusage: " << kUsage << "\n";
+  if (positional.size() != 1 || SourcesGiven(flags) != 1) {
+    std::cerr << "hearth create: give one NAME and one of --from, -f or --remote-url\nusage: "
+              << kUsage << "\n";
     return kExitUsage;
   }
   std::optional<ModelName> name = ParseNameArgument("create", positional.front());

@@ -152,6 +152,12 @@ void SetOptions(CURL* curl, const HttpFetchOptions& options, const HttpRequest& 
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &OnProgress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, transfer);
   if (!range.empty()) curl_easy_setopt(curl, CURLOPT_RANGE, range.c_str());
+  if (request.post_body) {
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.post_body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.post_body->size()));
+  }
 }
 
 }  // namespace

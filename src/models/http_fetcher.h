@@ -1,9 +1,11 @@
-// HttpFetcher: HTTP(S) GET for the model puller, private to models/.
+// HttpFetcher: HTTP(S) GET (and POST) for the model puller and the remote
+// providers (models/remote_backend.h), private to models/.
 //
 // A thin wrapper over libcurl (which appears only in http_fetcher.cc): one
-// GET per call, redirects followed up to a limit, the body streamed to a
-// callback, an optional "Range: bytes=N-", timeouts against a dead or stalled
-// server, and cancellation through a std::stop_token. Only the body of a 2xx
+// GET (or POST, when HttpRequest::post_body is set) per call, redirects
+// followed up to a limit, the body streamed to a callback, an optional
+// "Range: bytes=N-", timeouts against a dead or stalled server, and
+// cancellation through a std::stop_token. Only the body of a 2xx
 // response reaches the callback; the start of any other response's body is
 // kept in HttpResponse::error_body for the error message.
 //
@@ -67,6 +69,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   // Sends "Range: bytes=<n>-" when set (and non-zero).
   std::optional<uint64_t> range_start;
+  // When set, the request is a POST with this body (give the Content-Type in
+  // `headers`); redirects are then not followed.
+  std::optional<std::string> post_body;
 };
 
 struct HttpResponse {
@@ -92,7 +97,7 @@ class HttpFetcher {
  public:
   explicit HttpFetcher(HttpFetchOptions options = {});
 
-  // GETs `request.url`. Both callbacks may be empty. Returns the response
+  // GETs (or POSTs) `request.url`. Both callbacks may be empty. Returns the response
   // (whatever its status) once the body has been delivered; errors as in the
   // file comment. InvalidArgument for a URL whose scheme is not allowed.
   StatusOr<HttpResponse> Fetch(const HttpRequest& request, const HttpHeadCallback& on_head,

@@ -364,6 +364,7 @@ StatusOr<Draft> ModelStore::Impl::DraftFromRemote(const RemoteModel& remote,
                    WriteTextLayer(kRemoteLayerType, SerializeRemoteModel(remote), written));
   draft.layers.push_back(std::move(layer));
   draft.details.format = "remote";
+  draft.details.family = "remote";
   return draft;
 }
 

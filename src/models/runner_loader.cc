@@ -1,5 +1,6 @@
 #include "models/runner_loader.h"
 
+#include "models/remote_backend.h"
 #include "models/runner_client.h"
 
 namespace hearth {
@@ -7,6 +8,12 @@ namespace hearth {
 BackendLoader MakeRunnerLoader(RunnerLoaderOptions options) {
   return [options = std::move(options)](const ResolvedModel& model, const ModelLoadOptions& load)
              -> StatusOr<std::unique_ptr<InferenceBackend>> {
+    if (model.remote) {
+      StatusOr<std::unique_ptr<RemoteBackend>> remote =
+          RemoteBackend::Open(*model.remote, model.entry.name.DisplayName());
+      if (!remote.ok()) return remote.status();
+      return std::unique_ptr<InferenceBackend>(std::move(*remote));
+    }
     StatusOr<std::unique_ptr<RunnerClient>> runner =
         RunnerClient::Start({.load = load,
                              .display_name = model.entry.name.DisplayName(),

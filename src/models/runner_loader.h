@@ -1,6 +1,7 @@
 // The production BackendLoader: every model the scheduler loads runs in its
 // own `hearth runner` child process (models/runner_client.h), so a model that
-// crashes llama.cpp takes down its runner, never the server.
+// crashes llama.cpp takes down its runner, never the server. A model with a
+// remote layer is served by a RemoteBackend (models/remote_backend.h) instead.
 //
 // Thread-safety: the returned loader is thread-safe.
 #ifndef HEARTH_MODELS_RUNNER_LOADER_H_

@@ -196,9 +196,10 @@ class Scheduler::Impl : public internal::LeaseOwner {
 
   StatusOr<ModelLease> LoadAndLease(const ModelRequest& request) {
     ASSIGN_OR_RETURN(ResolvedModel model, store_.Resolve(request.model));
-    if (model.remote || !model.gguf) {
+    if (model.remote) return LoadRemote(std::move(model), request);
+    if (!model.gguf) {
       return FailedPreconditionError("model '" + request.model.DisplayName() +
-                                     "' is served by a remote provider, not loaded here");
+                                     "' has no GGUF to load");
     }
     ModelLoadOptions wanted = RequestedOptions(model, request);
     if (ModelPtr existing = FindLoaded(request.model.Key())) {
@@ -213,6 +214,18 @@ class Scheduler::Impl : public internal::LeaseOwner {
       FinishUnload(victim, "evicted (idle, least recently used) to make room for " +
                                request.model.DisplayName());
     }
+    return StartBackend(std::move(model), placement, request);
+  }
+
+  // A remote model holds no memory here: no placement, 0 bytes.
+  StatusOr<ModelLease> LoadRemote(ResolvedModel model, const ModelRequest& request) {
+    if (ModelPtr existing = FindLoaded(request.model.Key())) {
+      std::lock_guard lock(mu_);
+      if (!existing->gone && !existing->unload_reason) return LeaseLocked(existing, request);
+    }
+    Placement placement;
+    placement.plan.options.context_length =
+        request.context_length > 0 ? request.context_length : options_.default_context;
     return StartBackend(std::move(model), placement, request);
   }
 

@@ -1,5 +1,7 @@
 #include "server/json_body.h"
 
+#include <cmath>
+
 #include "base/value_parsers.h"
 #include "server/http_status.h"
 
@@ -41,14 +43,24 @@ StatusOr<std::optional<std::chrono::seconds>> KeepAliveField(const nlohmann::jso
   auto it = object.find("keep_alive");
   if (it == object.end() || it->is_null()) return std::optional<std::chrono::seconds>();
   if (it->is_number()) {
-    return std::optional(std::chrono::seconds(static_cast<int64_t>(it->get<double>())));
+    // Casting a double beyond int64 is undefined, and a huge count overflows
+    // the clock when added to now; such a keep_alive means "forever".
+    const double seconds = it->get<double>();
+    if (std::abs(seconds) > static_cast<double>(kMaxKeepAlive.count())) {
+      return std::optional(std::chrono::seconds(-1));
+    }
+    return std::optional(std::chrono::seconds(static_cast<int64_t>(seconds)));
   }
   if (!it->is_string()) {
     return InvalidArgumentError("\"keep_alive\" must be a number of seconds or a duration like \"5m\"");
   }
   StatusOr<std::chrono::milliseconds> parsed = ParseDuration(it->get<std::string>());
   if (!parsed.ok()) return InvalidArgumentError("\"keep_alive\": " + parsed.status().message());
-  return std::optional(std::chrono::duration_cast<std::chrono::seconds>(*parsed));
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
+  if (seconds > kMaxKeepAlive || seconds < -kMaxKeepAlive) {
+    return std::optional(std::chrono::seconds(-1));
+  }
+  return std::optional(seconds);
 }
 
 void SetJsonError(httplib::Response& response, const Status& status) {

@@ -5,6 +5,7 @@
 #ifndef HEARTH_SERVER_JSON_BODY_H_
 #define HEARTH_SERVER_JSON_BODY_H_
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +32,12 @@ StatusOr<nlohmann::json> ParseJsonObject(std::string_view body);
 StatusOr<std::optional<std::string>> OptionalString(const nlohmann::json& object,
                                                     std::string_view key);
 
+// Longer keep_alive values than this mean "forever": they would overflow the
+// clock when added to the current time.
+inline constexpr std::chrono::seconds kMaxKeepAlive{std::chrono::hours(24 * 365 * 100)};
+
 // Ollama's keep_alive: a number of seconds or a duration string ("5m",
-// "-1"); nullopt when absent.
+// "-1"); nullopt when absent. Beyond ±kMaxKeepAlive: -1s (forever).
 StatusOr<std::optional<std::chrono::seconds>> KeepAliveField(const nlohmann::json& object);
 
 // Writes `status` as {"error": "..."} with its HTTP status.

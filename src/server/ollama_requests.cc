@@ -1,5 +1,7 @@
 #include "server/ollama_requests.h"
 
+#include <cmath>
+
 #include "base/status_macros.h"
 #include "server/json_body.h"
 
@@ -12,7 +14,13 @@ Status NumberField(const json& options, std::string_view key, float* target) {
   auto it = options.find(key);
   if (it == options.end() || it->is_null()) return OkStatus();
   if (!it->is_number()) return InvalidArgumentError("options." + std::string(key) + " must be a number");
-  *target = it->get<float>();
+  // Sampling values are small; anything huge is a mistake, and a double
+  // beyond float's range does not convert.
+  const double value = it->get<double>();
+  if (!std::isfinite(value) || std::abs(value) > 1e6) {
+    return InvalidArgumentError("options." + std::string(key) + " is out of range");
+  }
+  *target = static_cast<float>(value);
   return OkStatus();
 }
 
@@ -132,10 +140,8 @@ StatusOr<OllamaEmbed> ParseOllamaEmbed(const json& body) {
   ASSIGN_OR_RETURN(call.model.keep_alive, KeepAliveField(body));
   ASSIGN_OR_RETURN(call.embed.truncate, BoolField(body, "truncate", true));
   RETURN_IF_ERROR(EmbedInputs(body, &call.embed.inputs));
-  if (auto it = body.find("options"); it != body.end() && it->is_object()) {
-    GenerateRequest unused;
-    RETURN_IF_ERROR(ApplyOptions(body, &call.model, &unused));
-  }
+  GenerateRequest unused;  // embed reads only num_ctx of the options
+  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &unused));
   return call;
 }
 
