@@ -65,7 +65,9 @@ AdviceRequest EightB(uint64_t budget) {
 TEST(AdvisorTest, RecommendsTheLargestTypeThatFitsWithHeadroom) {
   Advice roomy = AdviseQuantization(EightB(64 * kGiB));
   ASSERT_EQ(roomy.rows.size(), 6u);
-  EXPECT_EQ(roomy.recommended, QuantizationType::kF16);
+  EXPECT_TRUE(roomy.rows.back().has_headroom);  // f16 fits, and is listed...
+  EXPECT_EQ(roomy.recommended, QuantizationType::kQ8_0);  // ...but q8_0 is recommended
+  EXPECT_THAT(roomy.explanation, HasSubstr("f16 would fit too, but is never recommended"));
   // ~8.5 GB of q8_0 weights plus 512 MiB of KV cache: q8_0 fits in 12 GiB, f16 does not.
   Advice twelve = AdviseQuantization(EightB(12 * kGiB));
   EXPECT_EQ(twelve.recommended, QuantizationType::kQ8_0);

@@ -99,7 +99,7 @@ test('doctor prints a row per type and a recommendation for a parameter count', 
     assert.match(stdout, new RegExp(`^${type} `, 'm'));
   }
   assert.match(stdout, /budget: +8 GiB \(--budget\)/);
-  assert.match(stdout, /^recommended: f16 /m);
+  assert.match(stdout, /^recommended: q8_0 .*f16 would fit too, but is never recommended/m);
 
   const none = runHearth(['doctor', '--params', '70B', '--budget', '4GiB']);
   assert.equal(none.status, 0, none.stderr);
