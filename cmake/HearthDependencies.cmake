@@ -15,6 +15,16 @@ if(NOT HEARTH_LLAMA_SOURCE_DIR OR NOT EXISTS "${HEARTH_LLAMA_SOURCE_DIR}/include
                       "(run scripts/setup, which fetches the pinned one)")
 endif()
 
+# llama.cpp's common library (chat templates, JSON schema to grammar): its
+# static archive is installed with the pinned build, its headers are not, so
+# they come from the pinned source tree. models/ links it privately.
+find_library(HEARTH_LLAMA_COMMON_LIBRARY NAMES llama-common common
+             HINTS ${CMAKE_PREFIX_PATH} PATH_SUFFIXES lib lib64 REQUIRED)
+add_library(hearth_llama_common STATIC IMPORTED)
+set_target_properties(hearth_llama_common PROPERTIES IMPORTED_LOCATION "${HEARTH_LLAMA_COMMON_LIBRARY}")
+target_include_directories(hearth_llama_common SYSTEM INTERFACE ${HEARTH_LLAMA_SOURCE_DIR}/common)
+target_link_libraries(hearth_llama_common INTERFACE llama)
+
 # cpp-httplib and nlohmann/json come from the llama.cpp tree's vendor/ folder
 # (pinned with it); they are compiled here, not copied into the repository.
 add_library(hearth_httplib STATIC ${HEARTH_LLAMA_SOURCE_DIR}/vendor/cpp-httplib/httplib.cpp)

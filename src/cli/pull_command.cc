@@ -18,6 +18,7 @@
 #include "base/value_parsers.h"
 #include "cli/commands.h"
 #include "cli/global_options.h"
+#include "cli/pull_flags.h"
 #include "models/model_puller.h"
 #include "models/model_store.h"
 
@@ -29,12 +30,7 @@ constexpr char kUsage[] =
 constexpr int kBarWidth = 30;
 
 void BindPullOptions(OptionBinder& binder, PullOptions& options) {
-  binder.Bind("registry-url", "HEARTH_REGISTRY_URL", &options.registry_url,
-              "base URL of the registry for registry.ollama.ai names");
-  binder.Bind("hf-endpoint", "HEARTH_HF_ENDPOINT", &options.hf_endpoint,
-              "base URL for hf.co/ORG/REPO names");
-  binder.Bind("insecure", "", &options.insecure,
-              "allow plain http for a name's own host (host:port/ns/model) and redirects");
+  BindRegistryOptions(binder, options);
   binder.Bind("parallel", "", &options.parallel_streams, "blobs downloaded at the same time");
   binder.Bind("retries", "", &options.retries,
               "times a broken blob transfer is resumed before giving up");

@@ -1,5 +1,6 @@
 #include <signal.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -10,8 +11,10 @@
 #include "base/paths.h"
 #include "cli/commands.h"
 #include "cli/global_options.h"
+#include "cli/pull_flags.h"
 #include "base/value_parsers.h"
 #include "cli/scheduler_flags.h"
+#include "models/chat_formatter.h"
 #include "models/llama_backend.h"
 #include "models/model_event_log.h"
 #include "models/model_store.h"
@@ -40,17 +43,20 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
-// Waits for SIGINT/SIGTERM on its own thread and stops the server. The
-// signals are blocked in every other thread (the mask is inherited), so no
-// handler runs in an async-signal context.
-std::jthread StartSignalWatcher(HttpServer& server) {
+// Waits for SIGINT/SIGTERM on its own thread and stops the server, which
+// stops accepting at once and gives in-flight requests `grace` to finish.
+// The signals are blocked in every other thread (the mask is inherited), so
+// no handler runs in an async-signal context.
+std::jthread StartSignalWatcher(HttpServer& server, std::chrono::milliseconds grace) {
   sigset_t signals = TerminationSignals();
-  return std::jthread([&server, signals](std::stop_token stop) {
+  return std::jthread([&server, signals, grace](std::stop_token stop) {
     const timespec poll_interval{0, 200'000'000};
     while (!stop.stop_requested()) {
       int signal_number = sigtimedwait(&signals, nullptr, &poll_interval);
       if (signal_number > 0) {
-        HEARTH_LOG(INFO) << "received " << strsignal(signal_number) << "; shutting down";
+        HEARTH_LOG(INFO) << "received " << strsignal(signal_number)
+                         << "; shutting down (in-flight requests have up to "
+                         << FormatDuration(grace) << ")";
         server.Stop();
         return;
       }
@@ -68,10 +74,11 @@ Status PrepareHome(const std::filesystem::path& home) {
 }
 
 // The models the server runs: the store, and the scheduler that loads them
-// into runner processes under the memory budget.
+// into runner processes under the memory budget, and the chat templates.
 struct ModelServices {
   std::unique_ptr<ModelStore> store;
   std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<ChatFormatterCache> formatters = std::make_unique<ChatFormatterCache>();
 };
 
 StatusOr<ModelServices> StartModelServices(const std::filesystem::path& home,
@@ -92,7 +99,7 @@ StatusOr<ModelServices> StartModelServices(const std::filesystem::path& home,
 }
 
 Status Serve(const GlobalOptions& global, const ServerOptions& options,
-             const SchedulerFlags& scheduler_flags) {
+             const SchedulerFlags& scheduler_flags, const PullOptions& pull) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
   BlockTerminationSignals();
   RETURN_IF_ERROR(PrepareHome(global.home));
@@ -100,8 +107,10 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
   ASSIGN_OR_RETURN(ModelServices models, StartModelServices(global.home, scheduler_flags));
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
                    HttpServer::Bind(options, {.models = models.store.get(),
-                                              .scheduler = models.scheduler.get()}));
-  std::jthread watcher = StartSignalWatcher(*server);
+                                              .scheduler = models.scheduler.get(),
+                                              .formatters = models.formatters.get(),
+                                              .pull = &pull}));
+  std::jthread watcher = StartSignalWatcher(*server, options.shutdown_timeout);
   HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();
   Status served = server->Serve();
   HEARTH_LOG(INFO) << "stopped";
@@ -118,6 +127,8 @@ int RunServe(const CommandArgs& args) {
   BindGlobalOptions(binder, global);
   BindServerOptions(binder, server);
   BindSchedulerFlags(binder, scheduler);
+  PullOptions pull;
+  BindRegistryOptions(binder, pull);
   CommandArgs positional;
   if (auto exit_code = ParseVerbFlags(binder, kUsage, args, &positional)) return *exit_code;
   if (!positional.empty()) {
@@ -125,7 +136,7 @@ int RunServe(const CommandArgs& args) {
     return kExitUsage;
   }
   Status status = ApplyGlobalOptions(global);
-  if (status.ok()) status = Serve(global, server, scheduler);
+  if (status.ok()) status = Serve(global, server, scheduler, pull);
   if (!status.ok()) {
     std::cerr << "hearth serve: " << status.message() << "\n";
     return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;

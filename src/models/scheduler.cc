@@ -159,7 +159,13 @@ class Scheduler::Impl : public internal::LeaseOwner {
         }
       }
       if (unload_reason.empty()) return;
-      TakeLocked(loaded_.find(model->key));
+      // A reload may already have put a new instance under this key.
+      auto it = loaded_.find(model->key);
+      if (it != loaded_.end() && it->second == model) {
+        TakeLocked(it);
+      } else {
+        model->gone = true;
+      }
     }
     FinishUnload(model, unload_reason);
   }

@@ -1,7 +1,10 @@
 #include "server/http_server.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
+#include <stop_token>
 #include <string>
 
 #include "base/logging.h"
@@ -10,6 +13,9 @@
 #include "httplib.h"
 #include "server/http_status.h"
 #include "server/model_routes.h"
+#include "server/ollama_chat_route.h"
+#include "server/ollama_admin_routes.h"
+#include "server/openai_routes.h"
 #include "server/system_routes.h"
 
 namespace hearth {
@@ -85,6 +91,13 @@ void ConfigureErrors(httplib::Server& server) {
 struct HttpServer::Impl {
   httplib::Server server;
   int port = 0;
+  std::chrono::milliseconds shutdown_timeout{0};
+  // Requested when the shutdown grace period runs out; routes hold its token.
+  std::stop_source cancel;
+  std::mutex mutex;
+  std::condition_variable serve_ended;
+  bool serving = false;   // in Serve(); guarded by mutex
+  bool stopping = false;  // Stop() was called; guarded by mutex
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -95,11 +108,17 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   Status valid = ValidateServerOptions(options);
   if (!valid.ok()) return valid;
   auto impl = std::make_unique<Impl>();
+  impl->shutdown_timeout = options.shutdown_timeout;
+  ServerServices routed = services;
+  routed.shutdown = impl->cancel.get_token();
   ConfigureLimits(impl->server, options);
   ConfigureRequestGate(impl->server, options.max_request_bytes);
   ConfigureErrors(impl->server);
   internal::RegisterSystemRoutes(impl->server);
-  internal::RegisterModelRoutes(impl->server, services);
+  internal::RegisterModelRoutes(impl->server, routed);
+  internal::RegisterOllamaAdminRoutes(impl->server, routed);
+  internal::RegisterOllamaChatRoute(impl->server, routed);
+  internal::RegisterOpenAiRoutes(impl->server, routed);
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (options.port == 0) {
     impl->port = impl->server.bind_to_any_port(options.host);
@@ -117,12 +136,40 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
 int HttpServer::port() const { return impl_->port; }
 
 Status HttpServer::Serve() {
-  if (!impl_->server.listen_after_bind()) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopping) return OkStatus();
+    impl_->serving = true;
+  }
+  const bool listened = impl_->server.listen_after_bind();
+  bool stopping;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->serving = false;
+    stopping = impl_->stopping;
+  }
+  impl_->serve_ended.notify_all();
+  // A Stop() between the check above and the listener starting makes the
+  // listener fail at once; that is a stop, not a failure.
+  if (!listened && !stopping) {
     return InternalError("the HTTP listener on port " + std::to_string(impl_->port) + " failed");
   }
   return OkStatus();
 }
 
-void HttpServer::Stop() { impl_->server.stop(); }
+void HttpServer::Stop() {
+  std::unique_lock lock(impl_->mutex);
+  impl_->stopping = true;
+  impl_->server.stop();
+  if (!impl_->serving) return;
+  if (impl_->serve_ended.wait_for(lock, impl_->shutdown_timeout,
+                                  [this] { return !impl_->serving; })) {
+    return;
+  }
+  HEARTH_LOG(WARNING) << "requests still running after "
+                      << FormatDuration(impl_->shutdown_timeout)
+                      << " (--shutdown-timeout); cancelling them";
+  impl_->cancel.request_stop();
+}
 
 }  // namespace hearth

@@ -3,7 +3,8 @@
 // own API (/api/v1/*).
 //
 // Bind() opens the socket first so that a port in use is reported before the
-// server claims to be up; Serve() then blocks until Stop().
+// server claims to be up; Serve() then blocks until Stop(), which shuts down
+// gracefully within options.shutdown_timeout.
 //
 // Thread-safety: Stop() and port() may be called from any thread; Serve() is
 // called once, from one thread.
@@ -44,7 +45,12 @@ class HttpServer {
   Status Serve();
 
   // Stops accepting connections and makes Serve() return once in-flight
-  // requests have finished. Idempotent.
+  // requests have finished. While Serve() runs, waits up to
+  // options.shutdown_timeout for that; then requests ServerServices::shutdown,
+  // which cancels generations still running, and returns without waiting
+  // further (Serve() returns as soon as the cancelled requests end).
+  // A Stop() before Serve() makes Serve() return OkStatus at once.
+  // Idempotent; blocks the calling thread for at most the shutdown timeout.
   void Stop();
 
  private:

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <stop_token>
 
 #include "base/logging.h"
 #include "base/status_macros.h"
@@ -38,9 +39,12 @@ void HandleTags(const ModelStore& store, httplib::Response& response) {
 }
 
 // Runs one generation, writing NDJSON lines to `sink` as pieces arrive. A
-// failed write (the client went away) cancels the generation.
+// failed write (the client went away) cancels the generation, and so does
+// `shutdown` (the server's grace period ran out), which ends the stream with
+// an error line.
 void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
-                      SteadyClock::time_point start, httplib::DataSink& sink) {
+                      SteadyClock::time_point start, std::stop_token shutdown,
+                      httplib::DataSink& sink) {
   const std::string model = call.model.model.DisplayName();
   auto write_line = [&sink](const json& line) {
     std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -49,9 +53,11 @@ void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
   StatusOr<GenerateResult> result = lease->backend().Generate(
       call.generate,
       [&](const GeneratePiece& piece) { return write_line(GenerateChunkJson(model, piece.text)); },
-      {});
+      shutdown);
   if (result.ok()) {
     write_line(GenerateFinalJson(model, *result, TimingOf(*lease, start), false));
+  } else if (shutdown.stop_requested()) {
+    write_line(json{{"error", "generation cancelled: the server is shutting down"}});
   } else {
     Status status = Checked(*lease, result.status());
     if (status.code() != StatusCode::kCancelled) write_line(json{{"error", status.message()}});
@@ -59,8 +65,8 @@ void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
   sink.done();
 }
 
-void HandleGenerate(Scheduler& scheduler, const httplib::Request& request,
-                    httplib::Response& response) {
+void HandleGenerate(Scheduler& scheduler, std::stop_token shutdown,
+                    const httplib::Request& request, httplib::Response& response) {
   const SteadyClock::time_point start = SteadyClock::now();
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
@@ -80,20 +86,21 @@ void HandleGenerate(Scheduler& scheduler, const httplib::Request& request,
   if (call->load_only) return SetJson(response, LoadOnlyJson(model, "load"));
   if (!call->stream) {
     StatusOr<GenerateResult> result =
-        lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; }, {});
+        lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; },
+                                  shutdown);
     if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
     return SetJson(response, GenerateFinalJson(model, *result, TimingOf(*lease, start), true));
   }
   auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
   response.set_chunked_content_provider(
       kNdjsonContentType,
-      [shared_lease, call = std::move(*call), start](size_t, httplib::DataSink& sink) {
-        StreamGeneration(shared_lease, call, start, sink);
+      [shared_lease, call = std::move(*call), start, shutdown](size_t, httplib::DataSink& sink) {
+        StreamGeneration(shared_lease, call, start, shutdown, sink);
         return true;
       });
 }
 
-void HandleEmbed(Scheduler& scheduler, const httplib::Request& request,
+void HandleEmbed(Scheduler& scheduler, std::stop_token shutdown, const httplib::Request& request,
                  httplib::Response& response) {
   const SteadyClock::time_point start = SteadyClock::now();
   StatusOr<json> body = ParseJsonObject(request.body);
@@ -102,9 +109,30 @@ void HandleEmbed(Scheduler& scheduler, const httplib::Request& request,
   if (!call.ok()) return SetJsonError(response, call.status());
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
-  StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, {});
+  StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, shutdown);
   if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
   SetJson(response, EmbedJson(call->model.model.DisplayName(), *result, TimingOf(*lease, start)));
+}
+
+// The legacy /api/embeddings: one "prompt", one vector as Ollama returned it
+// (not normalized), and an empty vector for an empty prompt.
+void HandleLegacyEmbeddings(Scheduler& scheduler, std::stop_token shutdown,
+                            const httplib::Request& request, httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  auto prompt = body->find("prompt");
+  if (prompt == body->end() || !prompt->is_string()) {
+    return SetJsonError(response, InvalidArgumentError("\"prompt\" must be a string"));
+  }
+  StatusOr<OllamaEmbed> call = ParseOllamaEmbed(*body);
+  if (!call.ok()) return SetJsonError(response, call.status());
+  if (prompt->get<std::string>().empty()) return SetJson(response, json{{"embedding", json::array()}});
+  call->embed.normalize = false;
+  StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
+  if (!lease.ok()) return SetJsonError(response, lease.status());
+  StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, shutdown);
+  if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
+  SetJson(response, json{{"embedding", result->embeddings.front()}});
 }
 
 }  // namespace
@@ -113,6 +141,7 @@ void RegisterModelRoutes(httplib::Server& server, const ServerServices& services
   if (services.models == nullptr || services.scheduler == nullptr) return;
   const ModelStore& store = *services.models;
   Scheduler& scheduler = *services.scheduler;
+  const std::stop_token shutdown = services.shutdown;
   server.Get("/api/tags", [&store](const httplib::Request&, httplib::Response& response) {
     HandleTags(store, response);
   });
@@ -120,12 +149,19 @@ void RegisterModelRoutes(httplib::Server& server, const ServerServices& services
     SetJson(response, PsJson(scheduler));
   });
   server.Post("/api/generate",
-              [&scheduler](const httplib::Request& request, httplib::Response& response) {
-                HandleGenerate(scheduler, request, response);
+              [&scheduler, shutdown](const httplib::Request& request,
+                                     httplib::Response& response) {
+                HandleGenerate(scheduler, shutdown, request, response);
               });
   server.Post("/api/embed",
-              [&scheduler](const httplib::Request& request, httplib::Response& response) {
-                HandleEmbed(scheduler, request, response);
+              [&scheduler, shutdown](const httplib::Request& request,
+                                     httplib::Response& response) {
+                HandleEmbed(scheduler, shutdown, request, response);
+              });
+  server.Post("/api/embeddings",
+              [&scheduler, shutdown](const httplib::Request& request,
+                                     httplib::Response& response) {
+                HandleLegacyEmbeddings(scheduler, shutdown, request, response);
               });
 }
 

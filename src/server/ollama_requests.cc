@@ -108,7 +108,92 @@ Status EmbedInputs(const json& body, std::vector<std::string>* inputs) {
   return OkStatus();
 }
 
+// Ollama sends tool arguments as an object; the formatter takes JSON text.
+StatusOr<ChatToolCall> ToolCallFrom(const json& call) {
+  if (!call.is_object() || !call.contains("function") || !call["function"].is_object()) {
+    return InvalidArgumentError("tool_calls entries must be {\"function\": {\"name\", \"arguments\"}}");
+  }
+  const json& function = call["function"];
+  if (!function.contains("name") || !function["name"].is_string()) {
+    return InvalidArgumentError("tool_calls[].function.name must be a string");
+  }
+  json arguments = function.value("arguments", json::object());
+  return ChatToolCall{.name = function["name"].get<std::string>(),
+                      .arguments_json = arguments.is_string() ? arguments.get<std::string>()
+                                                              : arguments.dump()};
+}
+
+StatusOr<ChatMessage> ChatMessageFrom(const json& item, bool* has_images) {
+  if (!item.is_object()) return InvalidArgumentError("\"messages\" must hold objects");
+  ChatMessage message;
+  ASSIGN_OR_RETURN(std::optional<std::string> role, OptionalString(item, "role"));
+  if (!role || (*role != "system" && *role != "user" && *role != "assistant" && *role != "tool")) {
+    return InvalidArgumentError("messages[].role must be system, user, assistant or tool");
+  }
+  message.role = *role;
+  ASSIGN_OR_RETURN(std::optional<std::string> content, OptionalString(item, "content"));
+  message.content = content.value_or("");
+  ASSIGN_OR_RETURN(std::optional<std::string> tool_name, OptionalString(item, "tool_name"));
+  message.tool_name = tool_name.value_or("");
+  if (auto images = item.find("images"); images != item.end() && images->is_array() && !images->empty()) {
+    *has_images = true;
+  }
+  if (auto calls = item.find("tool_calls"); calls != item.end() && !calls->is_null()) {
+    if (!calls->is_array()) return InvalidArgumentError("messages[].tool_calls must be an array");
+    for (const json& call : *calls) {
+      ASSIGN_OR_RETURN(ChatToolCall parsed, ToolCallFrom(call));
+      message.tool_calls.push_back(std::move(parsed));
+    }
+  }
+  return message;
+}
+
+Status ChatMessages(const json& body, OllamaChat* call) {
+  auto it = body.find("messages");
+  if (it == body.end() || !it->is_array() || it->size() > kMaxChatMessages) {
+    return InvalidArgumentError("\"messages\" must be an array of at most " +
+                                std::to_string(kMaxChatMessages) + " messages");
+  }
+  size_t total = 0;
+  for (const json& item : *it) {
+    ASSIGN_OR_RETURN(ChatMessage message, ChatMessageFrom(item, &call->has_images));
+    total += message.content.size();
+    call->chat.messages.push_back(std::move(message));
+  }
+  if (total > kMaxPromptBytes) return InvalidArgumentError("\"messages\" are too large");
+  return OkStatus();
+}
+
+StatusOr<std::string> FormatField(const json& body) {
+  auto it = body.find("format");
+  if (it == body.end() || it->is_null()) return std::string();
+  if (it->is_string()) {
+    if (it->get<std::string>().empty()) return std::string();
+    if (it->get<std::string>() != "json") {
+      return InvalidArgumentError("\"format\" must be \"json\" or a JSON schema object");
+    }
+    return std::string("json");
+  }
+  if (!it->is_object()) return InvalidArgumentError("\"format\" must be \"json\" or a JSON schema object");
+  return it->dump();
+}
+
 }  // namespace
+
+StatusOr<OllamaChat> ParseOllamaChat(const json& body) {
+  ASSIGN_OR_RETURN(ModelName name, ModelField(body));
+  OllamaChat call{.model = {.model = std::move(name), .purpose = "chat request"}};
+  ASSIGN_OR_RETURN(call.model.keep_alive, KeepAliveField(body));
+  ASSIGN_OR_RETURN(call.stream, BoolField(body, "stream", true));
+  RETURN_IF_ERROR(ChatMessages(body, &call));
+  if (auto tools = body.find("tools"); tools != body.end() && !tools->is_null()) {
+    if (!tools->is_array()) return InvalidArgumentError("\"tools\" must be an array");
+    if (!tools->empty()) call.chat.tools_json = tools->dump();
+  }
+  ASSIGN_OR_RETURN(call.format, FormatField(body));
+  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &call.generate));
+  return call;
+}
 
 StatusOr<ModelName> ModelField(const json& body) {
   ASSIGN_OR_RETURN(std::optional<std::string> model, OptionalString(body, "model"));

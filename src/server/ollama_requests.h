@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "models/chat_formatter.h"
 #include "models/inference.h"
 #include "models/scheduler.h"
 #include "nlohmann/json.hpp"
@@ -20,6 +21,8 @@ namespace hearth::internal {
 inline constexpr size_t kMaxPromptBytes = 4 << 20;
 inline constexpr size_t kMaxEmbedInputs = 2048;
 inline constexpr size_t kMaxStopStrings = 16;
+// Messages in one chat request (Ollama and OpenAI alike).
+inline constexpr size_t kMaxChatMessages = 4096;
 
 struct OllamaGenerate {
   ModelRequest model;
@@ -27,6 +30,16 @@ struct OllamaGenerate {
   bool stream = true;
   // No prompt: Ollama's "load the model" (or unload, with keep_alive 0).
   bool load_only = false;
+};
+
+struct OllamaChat {
+  ModelRequest model;
+  GenerateRequest generate;  // sampling, limits, stop; the prompt comes from the template
+  ChatFormatRequest chat;
+  // Ollama's `format`: "" (none), "json", or a JSON schema as text.
+  std::string format;
+  bool stream = true;
+  bool has_images = false;
 };
 
 struct OllamaEmbed {
@@ -37,6 +50,7 @@ struct OllamaEmbed {
 // Errors: InvalidArgument naming the field and what it must be.
 StatusOr<OllamaGenerate> ParseOllamaGenerate(const nlohmann::json& body);
 StatusOr<OllamaEmbed> ParseOllamaEmbed(const nlohmann::json& body);
+StatusOr<OllamaChat> ParseOllamaChat(const nlohmann::json& body);
 
 // The model field, checked as a model name. Errors: InvalidArgument.
 StatusOr<ModelName> ModelField(const nlohmann::json& body);

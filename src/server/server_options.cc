@@ -14,6 +14,9 @@ void BindServerOptions(OptionBinder& binder, ServerOptions& options) {
                    "largest request body accepted");
   binder.BindDuration("io-timeout", "HEARTH_IO_TIMEOUT", &options.io_timeout,
                       "time allowed to send a request or read a response");
+  binder.BindDuration("shutdown-timeout", "HEARTH_SHUTDOWN_TIMEOUT", &options.shutdown_timeout,
+                      "on SIGTERM/SIGINT, time in-flight requests get before generation is "
+                      "cancelled");
 }
 
 Status ValidateServerOptions(const ServerOptions& options) {
@@ -30,6 +33,9 @@ Status ValidateServerOptions(const ServerOptions& options) {
   }
   if (options.io_timeout.count() <= 0) {
     return InvalidArgumentError("--io-timeout must be positive");
+  }
+  if (options.shutdown_timeout.count() < 0) {
+    return InvalidArgumentError("--shutdown-timeout must not be negative");
   }
   return OkStatus();
 }

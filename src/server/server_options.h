@@ -29,6 +29,9 @@ struct ServerOptions {
   uint64_t max_request_bytes = uint64_t{64} << 20;
   // How long a client may take to send a request or to read a response.
   std::chrono::milliseconds io_timeout{std::chrono::seconds(60)};
+  // On shutdown, how long in-flight requests may run before long-running work
+  // (generation) is cancelled.
+  std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(10)};
 };
 
 // Registers ServerOptions' flags and HEARTH_* variables with `binder`.
@@ -36,7 +39,7 @@ struct ServerOptions {
 void BindServerOptions(OptionBinder& binder, ServerOptions& options);
 
 // Checks ranges after binding: port 0..65535, at least one worker, a
-// non-empty host. Errors are InvalidArgument naming the flag.
+// non-empty host, positive I/O timeout, non-negative shutdown timeout. Errors are InvalidArgument naming the flag.
 Status ValidateServerOptions(const ServerOptions& options);
 
 }  // namespace hearth

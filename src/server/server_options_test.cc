@@ -34,6 +34,25 @@ TEST(ServerOptionsTest, OutOfRangePortIsRejectedByName) {
   EXPECT_NE(status.message().find("--port"), std::string::npos);
 }
 
+TEST(ServerOptionsTest, ShutdownTimeoutDefaultsToTenSecondsAndIsSetByFlag) {
+  ServerOptions options;
+  EXPECT_EQ(options.shutdown_timeout, std::chrono::seconds(10));
+  OptionBinder binder;
+  BindServerOptions(binder, options);
+  auto rest = binder.ApplyFlags({"--shutdown-timeout", "2s"});
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(options.shutdown_timeout, std::chrono::seconds(2));
+  EXPECT_TRUE(ValidateServerOptions(options).ok());
+}
+
+TEST(ServerOptionsTest, NegativeShutdownTimeoutIsRejectedByName) {
+  ServerOptions options;
+  options.shutdown_timeout = std::chrono::milliseconds(-1);
+  Status status = ValidateServerOptions(options);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("--shutdown-timeout"), std::string::npos);
+}
+
 TEST(ServerOptionsTest, ZeroWorkersIsRejected) {
   ServerOptions options;
   options.worker_threads = 0;

@@ -5,16 +5,30 @@
 #ifndef HEARTH_SERVER_SERVER_SERVICES_H_
 #define HEARTH_SERVER_SERVER_SERVICES_H_
 
+#include <stop_token>
+
 namespace hearth {
 
+class ChatFormatterCache;
 class ModelStore;
 class Scheduler;
+struct PullOptions;
 
 struct ServerServices {
   // Installed models (/api/tags). Null: the model routes are not served.
   ModelStore* models = nullptr;
   // Loaded models (/api/ps, /api/generate, /api/embed). Null as above.
   Scheduler* scheduler = nullptr;
+  // Chat templates per model (/api/chat, /v1/chat/completions).
+  ChatFormatterCache* formatters = nullptr;
+  // Registry settings for /api/pull (--registry-url, --hf-endpoint,
+  // --insecure). Null: PullOptions' defaults.
+  const PullOptions* pull = nullptr;
+  // Requested when a shutdown's grace period (--shutdown-timeout) has run
+  // out. Routes pass it to long-running work (Generate, Embed) so that work
+  // ends and the server can exit. Set by HttpServer::Bind; callers leave it
+  // empty.
+  std::stop_token shutdown;
 };
 
 }  // namespace hearth

@@ -1,0 +1,162 @@
+#include "server/ollama_chat_route.h"
+
+#include <chrono>
+#include <memory>
+
+#include "base/clock.h"
+#include "base/status_macros.h"
+#include "models/chat_formatter.h"
+#include "models/scheduler.h"
+#include "server/json_body.h"
+#include "server/ollama_requests.h"
+#include "server/ollama_responses.h"
+#include "server/openai_routes.h"
+
+namespace hearth::internal {
+namespace {
+
+using nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
+
+struct PreparedChat {
+  std::shared_ptr<ModelLease> lease;
+  std::shared_ptr<const ChatFormatter> formatter;
+  OllamaChat call;
+  SteadyClock::time_point start;
+};
+
+// The prompt, template stop strings and grammar (tool calls first, else the
+// requested format) go into `call->generate`.
+Status FormatChat(const ChatFormatter& formatter, const ResolvedModel& model, OllamaChat* call) {
+  std::vector<ChatMessage>& messages = call->chat.messages;
+  if (!model.system.empty() && (messages.empty() || messages.front().role != "system")) {
+    messages.insert(messages.begin(), ChatMessage{.role = "system", .content = model.system});
+  }
+  ASSIGN_OR_RETURN(FormattedChat formatted, formatter.Format(call->chat));
+  GenerateRequest& generate = call->generate;
+  generate.prompt = std::move(formatted.prompt);
+  generate.add_special = !formatted.prompt_has_bos;
+  generate.stop.insert(generate.stop.end(), formatted.stop.begin(), formatted.stop.end());
+  if (!formatted.grammar.empty()) {
+    generate.grammar = std::move(formatted.grammar);
+  } else if (!call->format.empty()) {
+    ASSIGN_OR_RETURN(generate.grammar, JsonSchemaToGrammar(call->format));
+  }
+  return OkStatus();
+}
+
+StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib::Request& request) {
+  const SteadyClock::time_point start = SteadyClock::now();
+  ASSIGN_OR_RETURN(json body, ParseJsonObject(request.body));
+  ASSIGN_OR_RETURN(OllamaChat call, ParseOllamaChat(body));
+  if (call.has_images) {
+    return InvalidArgumentError("model '" + call.model.model.DisplayName() +
+                                "' does not support images");
+  }
+  ASSIGN_OR_RETURN(ModelLease lease, services.scheduler->Acquire(call.model));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
+                   services.formatters->Get(lease.model()));
+  RETURN_IF_ERROR(FormatChat(*formatter, lease.model(), &call));
+  return PreparedChat{.lease = std::make_shared<ModelLease>(std::move(lease)),
+                      .formatter = std::move(formatter),
+                      .call = std::move(call),
+                      .start = start};
+}
+
+CallTiming TimingOf(const PreparedChat& chat) {
+  return CallTiming{.total = SteadyClock::now() - chat.start,
+                    .load = chat.lease->load_duration(),
+                    .clamped_from = chat.lease->clamped_from(),
+                    .context_length = chat.lease->options().context_length};
+}
+
+json ChunkJson(const std::string& model, const std::string& text) {
+  return {{"model", model},
+          {"created_at", FormatRfc3339(std::chrono::system_clock::now())},
+          {"message", {{"role", "assistant"}, {"content", text}}},
+          {"done", false}};
+}
+
+// The final object: Ollama's generate statistics with `message` in place of
+// `response` (its content empty when the text was streamed already).
+json FinalJson(const PreparedChat& chat, const GenerateResult& result, const ParsedReply& reply,
+               bool include_text) {
+  json body = GenerateFinalJson(chat.call.model.model.DisplayName(), result, TimingOf(chat), false);
+  body.erase("response");
+  json message = {{"role", "assistant"}, {"content", include_text ? reply.content : std::string()}};
+  if (!reply.reasoning.empty() && include_text) message["thinking"] = reply.reasoning;
+  if (!reply.tool_calls.empty()) {
+    json calls = json::array();
+    for (const ChatToolCall& call : reply.tool_calls) {
+      json arguments = json::parse(call.arguments_json, nullptr, false);
+      if (arguments.is_discarded()) arguments = json::object();
+      calls.push_back({{"function", {{"name", call.name}, {"arguments", arguments}}}});
+    }
+    message["tool_calls"] = calls;
+  }
+  body["message"] = message;
+  return body;
+}
+
+void WriteLine(httplib::DataSink& sink, const json& line, bool* ok) {
+  std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  *ok = *ok && sink.write(text.data(), text.size());
+}
+
+void StreamChat(PreparedChat& chat, std::stop_token shutdown, httplib::DataSink& sink) {
+  const std::string model = chat.call.model.model.DisplayName();
+  const bool tools = !chat.call.chat.tools_json.empty();
+  bool open = true;
+  StatusOr<GenerateResult> result = chat.lease->backend().Generate(
+      chat.call.generate,
+      [&](const GeneratePiece& piece) {
+        if (!tools) WriteLine(sink, ChunkJson(model, piece.text), &open);
+        return open;
+      },
+      shutdown);
+  StatusOr<ParsedReply> reply =
+      result.ok() ? chat.formatter->ParseReply(result->text, tools) : StatusOr<ParsedReply>(result.status());
+  if (!reply.ok()) {
+    Status status = result.ok() ? reply.status() : CheckedBackendStatus(*chat.lease, result.status());
+    if (shutdown.stop_requested()) {
+      WriteLine(sink, json{{"error", "generation cancelled: the server is shutting down"}}, &open);
+    } else if (status.code() != StatusCode::kCancelled) {
+      WriteLine(sink, json{{"error", status.message()}}, &open);
+    }
+    return sink.done();
+  }
+  WriteLine(sink, FinalJson(chat, *result, *reply, tools), &open);
+  sink.done();
+}
+
+void HandleChat(const ServerServices& services, const httplib::Request& request,
+                httplib::Response& response) {
+  StatusOr<PreparedChat> chat = PrepareChat(services, request);
+  if (!chat.ok()) return SetJsonError(response, chat.status());
+  if (chat->call.stream) {
+    auto shared = std::make_shared<PreparedChat>(std::move(*chat));
+    return response.set_chunked_content_provider(
+        kNdjsonContentType, [shared, shutdown = services.shutdown](size_t, httplib::DataSink& sink) {
+          StreamChat(*shared, shutdown, sink);
+          return true;
+        });
+  }
+  StatusOr<GenerateResult> result = chat->lease->backend().Generate(
+      chat->call.generate, [](const GeneratePiece&) { return true; }, services.shutdown);
+  if (!result.ok()) return SetJsonError(response, CheckedBackendStatus(*chat->lease, result.status()));
+  StatusOr<ParsedReply> reply =
+      chat->formatter->ParseReply(result->text, !chat->call.chat.tools_json.empty());
+  if (!reply.ok()) return SetJsonError(response, reply.status());
+  SetJson(response, FinalJson(*chat, *result, *reply, true));
+}
+
+}  // namespace
+
+void RegisterOllamaChatRoute(httplib::Server& server, const ServerServices& services) {
+  if (services.scheduler == nullptr || services.formatters == nullptr) return;
+  server.Post("/api/chat", [services](const httplib::Request& request, httplib::Response& response) {
+    HandleChat(services, request, response);
+  });
+}
+
+}  // namespace hearth::internal

@@ -1,0 +1,151 @@
+#include "server/openai_routes.h"
+
+#include <memory>
+#include <stop_token>
+
+#include "models/model_store.h"
+#include "server/json_body.h"
+#include "server/openai_requests.h"
+#include "server/openai_responses.h"
+
+namespace hearth::internal {
+namespace {
+
+using nlohmann::json;
+
+void HandleModels(const ModelStore& store, httplib::Response& response) {
+  StatusOr<std::vector<ModelEntry>> entries = store.List();
+  if (!entries.ok()) return SetOpenAiError(response, entries.status());
+  SetJson(response, ModelListJson(*entries));
+}
+
+void HandleModel(const ModelStore& store, const httplib::Request& request,
+                 httplib::Response& response) {
+  StatusOr<ModelName> name = ParseModelName(request.matches[1].str());
+  if (!name.ok()) return SetOpenAiError(response, name.status());
+  StatusOr<std::vector<ModelEntry>> entries = store.List();
+  if (!entries.ok()) return SetOpenAiError(response, entries.status());
+  for (const ModelEntry& entry : *entries) {
+    if (entry.name == *name) return SetJson(response, ModelObjectJson(entry));
+  }
+  SetOpenAiError(response, NotFoundError("model '" + name->DisplayName() + "' is not installed"));
+}
+
+// Streams one completion as SSE chunks; a failed write (the client went
+// away) cancels the generation.
+void StreamCompletion(ModelLease& lease, const OpenAiCompletion& call, std::stop_token shutdown,
+                      httplib::DataSink& sink) {
+  const ResponseHeader header = NewResponseHeader("cmpl", call.model.model.DisplayName());
+  StatusOr<GenerateResult> result = lease.backend().Generate(
+      call.generate,
+      [&](const GeneratePiece& piece) {
+        return WriteSse(sink, CompletionChunkJson(header, piece.text, std::nullopt));
+      },
+      shutdown);
+  if (!result.ok()) {
+    Status status = CheckedBackendStatus(lease, result.status());
+    if (shutdown.stop_requested()) {
+      WriteSse(sink, OpenAiErrorJson(UnavailableError("generation cancelled: the server is shutting down")));
+    } else if (status.code() != StatusCode::kCancelled) {
+      WriteSse(sink, OpenAiErrorJson(status));
+    }
+    return sink.done();
+  }
+  WriteSse(sink, CompletionChunkJson(header, "", OpenAiFinishReason(result->finish_reason)));
+  if (call.streaming.include_usage) WriteSse(sink, UsageChunkJson(header, "text_completion", *result));
+  FinishSse(sink);
+}
+
+void HandleCompletion(const ServerServices& services, const httplib::Request& request,
+                      httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetOpenAiError(response, body.status());
+  StatusOr<OpenAiCompletion> call = ParseOpenAiCompletion(*body);
+  if (!call.ok()) return SetOpenAiError(response, call.status());
+  StatusOr<ModelLease> lease = services.scheduler->Acquire(call->model);
+  if (!lease.ok()) return SetOpenAiError(response, lease.status());
+  if (!call->streaming.stream) {
+    StatusOr<GenerateResult> result =
+        lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; },
+                                  services.shutdown);
+    if (!result.ok()) return SetOpenAiError(response, CheckedBackendStatus(*lease, result.status()));
+    const ResponseHeader header = NewResponseHeader("cmpl", call->model.model.DisplayName());
+    return SetJson(response, CompletionJson(header, *result));
+  }
+  auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
+  response.set_chunked_content_provider(
+      kSseContentType, [shared_lease, call = std::move(*call), shutdown = services.shutdown](
+                             size_t, httplib::DataSink& sink) {
+        StreamCompletion(*shared_lease, call, shutdown, sink);
+        return true;
+      });
+}
+
+void HandleEmbeddings(const ServerServices& services, const httplib::Request& request,
+                      httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetOpenAiError(response, body.status());
+  StatusOr<OpenAiEmbed> call = ParseOpenAiEmbed(*body);
+  if (!call.ok()) return SetOpenAiError(response, call.status());
+  StatusOr<ModelLease> lease = services.scheduler->Acquire(call->model);
+  if (!lease.ok()) return SetOpenAiError(response, lease.status());
+  StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, services.shutdown);
+  if (!result.ok()) return SetOpenAiError(response, CheckedBackendStatus(*lease, result.status()));
+  const size_t length = result->embeddings.empty() ? 0 : result->embeddings[0].size();
+  if (call->dimensions && static_cast<size_t>(*call->dimensions) != length) {
+    return SetOpenAiError(response, InvalidArgumentError(
+                                        "\"dimensions\" must be " + std::to_string(length) +
+                                        ", the model's embedding length (shortening is not supported)"));
+  }
+  SetJson(response, EmbeddingsJson(call->model.model.DisplayName(), *result, call->base64));
+}
+
+void HandleRerank(const ServerServices& services, const httplib::Request& request,
+                  httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetOpenAiError(response, body.status());
+  StatusOr<OpenAiRerank> call = ParseOpenAiRerank(*body);
+  if (!call.ok()) return SetOpenAiError(response, call.status());
+  StatusOr<ModelLease> lease = services.scheduler->Acquire(call->model);
+  if (!lease.ok()) return SetOpenAiError(response, lease.status());
+  StatusOr<RerankResult> result = lease->backend().Rerank(call->rerank, services.shutdown);
+  if (!result.ok()) return SetOpenAiError(response, CheckedBackendStatus(*lease, result.status()));
+  SetJson(response, RerankJson(call->model.model.DisplayName(), call->rerank.documents, *result,
+                               call->top_n, call->return_documents));
+}
+
+}  // namespace
+
+Status CheckedBackendStatus(ModelLease& lease, Status status) {
+  if (status.code() == StatusCode::kUnavailable) lease.ReportBackendFailure(status);
+  return status;
+}
+
+void RegisterOpenAiRoutes(httplib::Server& server, const ServerServices& services) {
+  if (services.models == nullptr || services.scheduler == nullptr) return;
+  const ModelStore& store = *services.models;
+  server.Get("/v1/models", [&store](const httplib::Request&, httplib::Response& response) {
+    HandleModels(store, response);
+  });
+  server.Get("/v1/models/(.+)", [&store](const httplib::Request& request,
+                                         httplib::Response& response) {
+    HandleModel(store, request, response);
+  });
+  // `services` is copied: the caller's struct may not outlive the server.
+  server.Post("/v1/completions", [services](const httplib::Request& request,
+                                            httplib::Response& response) {
+    HandleCompletion(services, request, response);
+  });
+  server.Post("/v1/embeddings", [services](const httplib::Request& request,
+                                           httplib::Response& response) {
+    HandleEmbeddings(services, request, response);
+  });
+  for (const char* path : {"/v1/rerank", "/v1/rerankings"}) {
+    server.Post(path, [services](const httplib::Request& request, httplib::Response& response) {
+      HandleRerank(services, request, response);
+    });
+  }
+  if (services.formatters != nullptr) RegisterOpenAiChatRoute(server, services);
+}
+
+}  // namespace hearth::internal

@@ -1,0 +1,35 @@
+// The OpenAI-compatible API under /v1, served from the model store, the
+// scheduler and the chat formatters: GET /v1/models, GET /v1/models/{id},
+// POST /v1/completions, POST /v1/chat/completions (both streamed as SSE when
+// `stream` is true, ending with "data: [DONE]"), POST /v1/embeddings and
+// POST /v1/rerank (the Jina/Cohere shape). Errors use OpenAI's shape
+// ({"error":{"message","type","param","code"}}). Internal to server/.
+//
+// A prompt longer than the model's context is refused (400, naming both
+// numbers), never truncated; so is an embedding input longer than the model
+// takes at once.
+//
+// Thread-safety: handlers are thread-safe; `services` must outlive `server`.
+#ifndef HEARTH_SERVER_OPENAI_ROUTES_H_
+#define HEARTH_SERVER_OPENAI_ROUTES_H_
+
+#include <memory>
+
+#include "httplib.h"
+#include "models/scheduler.h"
+#include "server/server_services.h"
+
+namespace hearth::internal {
+
+void RegisterOpenAiRoutes(httplib::Server& server, const ServerServices& services);
+
+// POST /v1/chat/completions (openai_chat_route.cc); needs services.formatters.
+void RegisterOpenAiChatRoute(httplib::Server& server, const ServerServices& services);
+
+// Passes `status` on; an Unavailable one (the runner died) is reported to the
+// scheduler first, so the next request starts a new runner.
+Status CheckedBackendStatus(ModelLease& lease, Status status);
+
+}  // namespace hearth::internal
+
+#endif  // HEARTH_SERVER_OPENAI_ROUTES_H_
