@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "models/chat_formatter.h"
 #include "models/scheduler.h"
+#include "server/chat_preparation.h"
 #include "server/json_body.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
@@ -25,26 +26,6 @@ struct PreparedChat {
   SteadyClock::time_point start;
 };
 
-// The prompt, template stop strings and grammar (tool calls first, else the
-// requested format) go into `call->generate`.
-Status FormatChat(const ChatFormatter& formatter, const ResolvedModel& model, OllamaChat* call) {
-  std::vector<ChatMessage>& messages = call->chat.messages;
-  if (!model.system.empty() && (messages.empty() || messages.front().role != "system")) {
-    messages.insert(messages.begin(), ChatMessage{.role = "system", .content = model.system});
-  }
-  ASSIGN_OR_RETURN(FormattedChat formatted, formatter.Format(call->chat));
-  GenerateRequest& generate = call->generate;
-  generate.prompt = std::move(formatted.prompt);
-  generate.add_special = !formatted.prompt_has_bos;
-  generate.stop.insert(generate.stop.end(), formatted.stop.begin(), formatted.stop.end());
-  if (!formatted.grammar.empty()) {
-    generate.grammar = std::move(formatted.grammar);
-  } else if (!call->format.empty()) {
-    ASSIGN_OR_RETURN(generate.grammar, JsonSchemaToGrammar(call->format));
-  }
-  return OkStatus();
-}
-
 StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib::Request& request) {
   const SteadyClock::time_point start = SteadyClock::now();
   ASSIGN_OR_RETURN(json body, ParseJsonObject(request.body));
@@ -53,12 +34,10 @@ StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib
     return InvalidArgumentError("model '" + call.model.model.DisplayName() +
                                 "' does not support images");
   }
-  ASSIGN_OR_RETURN(ModelLease lease, services.scheduler->Acquire(call.model));
-  ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
-                   services.formatters->Get(lease.model()));
-  RETURN_IF_ERROR(FormatChat(*formatter, lease.model(), &call));
-  return PreparedChat{.lease = std::make_shared<ModelLease>(std::move(lease)),
-                      .formatter = std::move(formatter),
+  ASSIGN_OR_RETURN(LeasedChat leased,
+                   LeaseAndFormatChat(services, call.model, &call.chat, call.format, &call.generate));
+  return PreparedChat{.lease = std::move(leased.lease),
+                      .formatter = std::move(leased.formatter),
                       .call = std::move(call),
                       .start = start};
 }

@@ -6,6 +6,7 @@
 
 #include "base/status_macros.h"
 #include "models/chat_formatter.h"
+#include "server/chat_preparation.h"
 #include "server/json_body.h"
 #include "server/openai_requests.h"
 #include "server/openai_responses.h"
@@ -16,30 +17,14 @@ namespace {
 
 using nlohmann::json;
 
-StatusOr<std::string> ResponseGrammar(const OpenAiChat& call) {
+// The `format` LeaseAndFormatChat takes for the request's response_format.
+std::string ResponseFormat(const OpenAiChat& call) {
   switch (call.format) {
     case ResponseFormatKind::kText: return std::string();
-    case ResponseFormatKind::kJsonObject: return JsonSchemaToGrammar("json");
-    case ResponseFormatKind::kJsonSchema: return JsonSchemaToGrammar(call.json_schema);
+    case ResponseFormatKind::kJsonObject: return "json";
+    case ResponseFormatKind::kJsonSchema: return call.json_schema;
   }
   return std::string();
-}
-
-// Formats the conversation into `call->generate`: prompt, template stop
-// strings, and the grammar for tool calls or the response format.
-Status FormatChat(const ChatFormatter& formatter, const ResolvedModel& model, OpenAiChat* call) {
-  std::vector<ChatMessage>& messages = call->chat.messages;
-  if (!model.system.empty() && messages.front().role != "system") {
-    messages.insert(messages.begin(), ChatMessage{.role = "system", .content = model.system});
-  }
-  ASSIGN_OR_RETURN(FormattedChat formatted, formatter.Format(call->chat));
-  GenerateRequest& generate = call->generate;
-  generate.prompt = std::move(formatted.prompt);
-  generate.add_special = !formatted.prompt_has_bos;
-  generate.stop.insert(generate.stop.end(), formatted.stop.begin(), formatted.stop.end());
-  ASSIGN_OR_RETURN(std::string format_grammar, ResponseGrammar(*call));
-  generate.grammar = formatted.grammar.empty() ? std::move(format_grammar) : std::move(formatted.grammar);
-  return OkStatus();
 }
 
 struct PreparedChat {
@@ -55,12 +40,10 @@ StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib
     return InvalidArgumentError("model '" + call.model.model.DisplayName() +
                                 "' is text-only: it cannot read content parts of type image_url");
   }
-  ASSIGN_OR_RETURN(ModelLease lease, services.scheduler->Acquire(call.model));
-  ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
-                   services.formatters->Get(lease.model()));
-  RETURN_IF_ERROR(FormatChat(*formatter, lease.model(), &call));
-  return PreparedChat{.lease = std::make_shared<ModelLease>(std::move(lease)),
-                      .formatter = std::move(formatter),
+  ASSIGN_OR_RETURN(LeasedChat leased, LeaseAndFormatChat(services, call.model, &call.chat,
+                                                         ResponseFormat(call), &call.generate));
+  return PreparedChat{.lease = std::move(leased.lease),
+                      .formatter = std::move(leased.formatter),
                       .call = std::move(call)};
 }
 

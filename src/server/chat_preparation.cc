@@ -1,0 +1,37 @@
+#include "server/chat_preparation.h"
+
+#include "base/status_macros.h"
+
+namespace hearth::internal {
+namespace {
+
+void PutSystemFirst(const ResolvedModel& model, ChatFormatRequest* chat) {
+  std::vector<ChatMessage>& messages = chat->messages;
+  if (model.system.empty()) return;
+  if (!messages.empty() && messages.front().role == "system") return;
+  messages.insert(messages.begin(), ChatMessage{.role = "system", .content = model.system});
+}
+
+}  // namespace
+
+StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const ModelRequest& model,
+                                        ChatFormatRequest* chat, const std::string& format,
+                                        GenerateRequest* generate) {
+  ASSIGN_OR_RETURN(ModelLease lease, services.scheduler->Acquire(model));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
+                   services.formatters->Get(lease.model()));
+  PutSystemFirst(lease.model(), chat);
+  ASSIGN_OR_RETURN(FormattedChat formatted, formatter->Format(*chat));
+  generate->prompt = std::move(formatted.prompt);
+  generate->add_special = !formatted.prompt_has_bos;
+  generate->stop.insert(generate->stop.end(), formatted.stop.begin(), formatted.stop.end());
+  if (!formatted.grammar.empty()) {
+    generate->grammar = std::move(formatted.grammar);
+  } else if (!format.empty()) {
+    ASSIGN_OR_RETURN(generate->grammar, JsonSchemaToGrammar(format));
+  }
+  return LeasedChat{.lease = std::make_shared<ModelLease>(std::move(lease)),
+                    .formatter = std::move(formatter)};
+}
+
+}  // namespace hearth::internal

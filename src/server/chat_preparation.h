@@ -1,0 +1,38 @@
+// What both chat routes (Ollama's /api/chat, OpenAI's /v1/chat/completions)
+// do before generating: lease the model from the scheduler, get its chat
+// formatter, put the model's SYSTEM text first when the conversation has no
+// system message, render the conversation with the template, add the
+// template's stop strings, and choose the grammar (the template's tool-call
+// grammar first, else the requested response format). Internal to server/.
+//
+// Thread-safety: thread-safe (the services are).
+#ifndef HEARTH_SERVER_CHAT_PREPARATION_H_
+#define HEARTH_SERVER_CHAT_PREPARATION_H_
+
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "models/chat_formatter.h"
+#include "models/scheduler.h"
+#include "server/server_services.h"
+
+namespace hearth::internal {
+
+struct LeasedChat {
+  std::shared_ptr<ModelLease> lease;
+  std::shared_ptr<const ChatFormatter> formatter;
+};
+
+// `format` is "" (free text), "json" (any JSON object) or a JSON schema as
+// text. Fills generate->prompt, add_special, stop and grammar. Errors: the
+// scheduler's (NotFound, ResourceExhausted, ...), the formatter's
+// (InvalidArgument, FailedPrecondition "does not support tools"), and
+// JsonSchemaToGrammar's.
+StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const ModelRequest& model,
+                                        ChatFormatRequest* chat, const std::string& format,
+                                        GenerateRequest* generate);
+
+}  // namespace hearth::internal
+
+#endif  // HEARTH_SERVER_CHAT_PREPARATION_H_
