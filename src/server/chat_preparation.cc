@@ -14,10 +14,11 @@ void PutSystemFirst(const ResolvedModel& model, ChatFormatRequest* chat) {
 
 }  // namespace
 
-StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const ModelRequest& model,
-                                        ChatFormatRequest* chat, const std::string& format,
-                                        GenerateRequest* generate) {
-  ASSIGN_OR_RETURN(ModelLease lease, services.scheduler->Acquire(model));
+StatusOr<std::shared_ptr<const ChatFormatter>> FormatChatFor(const ServerServices& services,
+                                                             const ModelLease& lease,
+                                                             ChatFormatRequest* chat,
+                                                             const std::string& format,
+                                                             GenerateRequest* generate) {
   ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
                    services.formatters->Get(lease.model()));
   PutSystemFirst(lease.model(), chat);
@@ -30,6 +31,15 @@ StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const Mo
   } else if (!format.empty()) {
     ASSIGN_OR_RETURN(generate->grammar, JsonSchemaToGrammar(format));
   }
+  return formatter;
+}
+
+StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const ModelRequest& model,
+                                        ChatFormatRequest* chat, const std::string& format,
+                                        GenerateRequest* generate) {
+  ASSIGN_OR_RETURN(ModelLease lease, services.scheduler->Acquire(model));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
+                   FormatChatFor(services, lease, chat, format, generate));
   return LeasedChat{.lease = std::make_shared<ModelLease>(std::move(lease)),
                     .formatter = std::move(formatter)};
 }

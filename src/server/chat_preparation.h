@@ -33,6 +33,13 @@ StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const Mo
                                         ChatFormatRequest* chat, const std::string& format,
                                         GenerateRequest* generate);
 
+// The same for a model already leased; returns its formatter.
+StatusOr<std::shared_ptr<const ChatFormatter>> FormatChatFor(const ServerServices& services,
+                                                             const ModelLease& lease,
+                                                             ChatFormatRequest* chat,
+                                                             const std::string& format,
+                                                             GenerateRequest* generate);
+
 }  // namespace hearth::internal
 
 #endif  // HEARTH_SERVER_CHAT_PREPARATION_H_

@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "models/model_store.h"
 #include "models/scheduler.h"
+#include "server/chat_preparation.h"
 #include "server/json_body.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
@@ -65,8 +66,39 @@ void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
   sink.done();
 }
 
-void HandleGenerate(Scheduler& scheduler, std::stop_token shutdown,
-                    const httplib::Request& request, httplib::Response& response) {
+// Turns the request's prompt into what the model reads: the conversation
+// (`system`, then the prompt as the user's turn) rendered with the model's
+// chat template, unless `raw` or the model is remote (its provider formats).
+// `format` becomes a grammar either way.
+Status PreparePrompt(const ServerServices& services, const ModelLease& lease, OllamaGenerate* call) {
+  if (call->raw || lease.model().remote || services.formatters == nullptr) {
+    if (!call->format.empty()) {
+      ASSIGN_OR_RETURN(call->generate.grammar, JsonSchemaToGrammar(call->format));
+    }
+    return OkStatus();
+  }
+  ChatFormatRequest chat;
+  if (!call->system.empty()) chat.messages.push_back({.role = "system", .content = call->system});
+  chat.messages.push_back({.role = "user", .content = call->generate.prompt});
+  return FormatChatFor(services, lease, &chat, call->format, &call->generate).status();
+}
+
+// A streamed answer starts with 200 before any token exists, so a prompt
+// that cannot fit is refused here, as the engine would refuse it.
+Status CheckPromptFits(ModelLease& lease, const GenerateRequest& generate) {
+  ASSIGN_OR_RETURN(std::vector<int32_t> tokens,
+                   lease.backend().Tokenize(generate.prompt, generate.add_special));
+  const int32_t context = lease.options().context_length;
+  if (static_cast<int64_t>(tokens.size()) < context) return OkStatus();
+  return InvalidArgumentError("the prompt is " + std::to_string(tokens.size()) +
+                              " tokens, longer than the context of " + std::to_string(context) +
+                              " tokens: shorten it or ask for more context (options.num_ctx)");
+}
+
+void HandleGenerate(const ServerServices& services, const httplib::Request& request,
+                    httplib::Response& response) {
+  Scheduler& scheduler = *services.scheduler;
+  const std::stop_token shutdown = services.shutdown;
   const SteadyClock::time_point start = SteadyClock::now();
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
@@ -81,15 +113,26 @@ void HandleGenerate(Scheduler& scheduler, std::stop_token shutdown,
     }
     return SetJson(response, LoadOnlyJson(model, "unload"));
   }
+  if (call->has_images) {
+    return SetJsonError(response, InvalidArgumentError("model '" + model + "' does not support images"));
+  }
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
   if (call->load_only) return SetJson(response, LoadOnlyJson(model, "load"));
+  if (Status prepared = PreparePrompt(services, *lease, &*call); !prepared.ok()) {
+    return SetJsonError(response, prepared);
+  }
   if (!call->stream) {
     StatusOr<GenerateResult> result =
         lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; },
                                   shutdown);
     if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
     return SetJson(response, GenerateFinalJson(model, *result, TimingOf(*lease, start), true));
+  }
+  if (!lease->model().remote) {
+    if (Status fits = CheckPromptFits(*lease, call->generate); !fits.ok()) {
+      return SetJsonError(response, Checked(*lease, fits));
+    }
   }
   auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
   response.set_chunked_content_provider(
@@ -149,9 +192,8 @@ void RegisterModelRoutes(httplib::Server& server, const ServerServices& services
     SetJson(response, PsJson(scheduler));
   });
   server.Post("/api/generate",
-              [&scheduler, shutdown](const httplib::Request& request,
-                                     httplib::Response& response) {
-                HandleGenerate(scheduler, shutdown, request, response);
+              [services](const httplib::Request& request, httplib::Response& response) {
+                HandleGenerate(services, request, response);
               });
   server.Post("/api/embed",
               [&scheduler, shutdown](const httplib::Request& request,

@@ -2,9 +2,11 @@
 // scheduler: GET /api/tags, GET /api/ps, POST /api/generate (streamed NDJSON
 // by default), POST /api/embed. Internal to server/.
 //
-// /api/generate passes the prompt to the model as given (with `system`
-// before it); chat templates and the rest of the Ollama and OpenAI surface
-// come with issue 4.
+// /api/generate renders `system` and the prompt (as the user's turn) with the
+// model's chat template unless "raw" is true (or the model is remote: its
+// provider formats); "format" ("json" or a JSON schema) becomes a grammar; a
+// streamed request whose prompt cannot fit the loaded context is refused with
+// 400 before the stream starts.
 //
 // Thread-safety: handlers are thread-safe; `services` must outlive `server`.
 #ifndef HEARTH_SERVER_MODEL_ROUTES_H_

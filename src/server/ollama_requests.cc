@@ -208,13 +208,24 @@ StatusOr<OllamaGenerate> ParseOllamaGenerate(const json& body) {
   ASSIGN_OR_RETURN(std::optional<std::string> prompt, OptionalString(body, "prompt"));
   ASSIGN_OR_RETURN(std::optional<std::string> system, OptionalString(body, "system"));
   call.generate.prompt = prompt.value_or("");
-  if (system && !system->empty()) call.generate.prompt = *system + "\n\n" + call.generate.prompt;
-  if (call.generate.prompt.size() > kMaxPromptBytes) {
+  call.system = system.value_or("");
+  if (call.generate.prompt.size() + call.system.size() > kMaxPromptBytes) {
     return InvalidArgumentError("\"prompt\" is larger than " + std::to_string(kMaxPromptBytes >> 20) +
                                 " MiB");
   }
   call.load_only = !prompt || prompt->empty();
   ASSIGN_OR_RETURN(call.stream, BoolField(body, "stream", true));
+  ASSIGN_OR_RETURN(call.raw, BoolField(body, "raw", false));
+  ASSIGN_OR_RETURN(call.format, FormatField(body));
+  ASSIGN_OR_RETURN(std::optional<std::string> template_text, OptionalString(body, "template"));
+  if (template_text && !template_text->empty()) {
+    return InvalidArgumentError(
+        "\"template\" (a per-request Go template) is not supported: hearth formats prompts with "
+        "the model's own Jinja chat template; send \"raw\": true with a formatted prompt instead");
+  }
+  if (auto images = body.find("images"); images != body.end() && images->is_array()) {
+    call.has_images = !images->empty();
+  }
   RETURN_IF_ERROR(ApplyOptions(body, &call.model, &call.generate));
   return call;
 }

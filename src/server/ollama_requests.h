@@ -26,10 +26,18 @@ inline constexpr size_t kMaxChatMessages = 4096;
 
 struct OllamaGenerate {
   ModelRequest model;
+  // The prompt as sent (without `system`); the route replaces it with the
+  // templated conversation unless `raw`.
   GenerateRequest generate;
   bool stream = true;
   // No prompt: Ollama's "load the model" (or unload, with keep_alive 0).
   bool load_only = false;
+  // Pass the prompt to the model as is, without the chat template.
+  bool raw = false;
+  std::string system;
+  // Ollama's `format`: "" (none), "json", or a JSON schema as text.
+  std::string format;
+  bool has_images = false;
 };
 
 struct OllamaChat {

@@ -105,3 +105,34 @@ test('images, tools without template support, and bad messages are refused clear
   const unknown = await chat({ model: 'nope', messages, stream: false });
   assert.equal(unknown.status, 404);
 });
+
+async function generate(body) {
+  const response = await fetch(server.url + '/api/generate', { method: 'POST', body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, text };
+}
+
+test('/api/generate applies the chat template unless raw', { skip }, async () => {
+  const base = { model: 'chat', prompt: 'Hello', stream: false, options: { temperature: 0, num_predict: 2 } };
+  const templated = await generate({ ...base, system: 'Be brief.' });
+  const raw = await generate({ ...base, raw: true });
+  assert.equal(templated.status, 200, templated.text);
+  assert.equal(raw.status, 200, raw.text);
+  // The Llama 3 template adds header tokens around the system and user turns.
+  assert.ok(JSON.parse(templated.text).prompt_eval_count > JSON.parse(raw.text).prompt_eval_count + 8);
+});
+
+test('/api/generate refuses what it cannot honor before streaming', { skip }, async () => {
+  const long = await generate({ model: 'stories', prompt: 'Once upon a time '.repeat(200), raw: true });
+  assert.equal(long.status, 400);
+  assert.match(long.text, /longer than the context of 256 tokens/);
+  const template = await generate({ model: 'chat', prompt: 'x', template: '{{ .Prompt }}' });
+  assert.equal(template.status, 400);
+  assert.match(template.text, /raw/);
+  const images = await generate({ model: 'chat', prompt: 'x', images: ['aGVsbG8='] });
+  assert.equal(images.status, 400);
+  assert.match(images.text, /does not support images/);
+  const format = await generate({ model: 'chat', prompt: 'x', format: 'yaml' });
+  assert.equal(format.status, 400);
+  assert.match(format.text, /format/);
+});

@@ -40,7 +40,9 @@ async function postJson(server, route, body) {
   return { status, body: JSON.parse(text) };
 }
 
-const request = (model) => ({ model, prompt: 'Once upon a time', stream: false,
+// raw: hearth sends a remote model's prompt to its provider as is (the
+// provider does not apply its template), so the direct request to A is raw too.
+const request = (model) => ({ model, prompt: 'Once upon a time', stream: false, raw: true,
                               options: { temperature: 0, num_predict: 8 } });
 
 before(async () => {

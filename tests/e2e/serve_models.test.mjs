@@ -77,10 +77,11 @@ test('generate at temperature 0 is deterministic and reports Ollama timings', { 
 
 test('a prompt that extends the last one prefills only the new tokens', { skip }, async () => {
   const base = 'Once upon a time there was a little girl named Lily.';
-  const first = await post('/api/generate', { model: 'stories', prompt: base, stream: false,
+  // raw: the prompts are the model's input as they are, so one extends the other.
+  const first = await post('/api/generate', { model: 'stories', prompt: base, stream: false, raw: true,
                                               options: { temperature: 0, num_predict: 4 } });
   const extended = base + first.body.response + ' She liked to';
-  const second = await post('/api/generate', { model: 'stories', prompt: extended, stream: false,
+  const second = await post('/api/generate', { model: 'stories', prompt: extended, stream: false, raw: true,
                                                options: { temperature: 0, num_predict: 4 } });
   assert.equal(second.status, 200);
   const cached = second.body.hearth.cached_prompt_tokens;
