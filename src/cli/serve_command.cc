@@ -19,6 +19,8 @@
 #include "models/model_event_log.h"
 #include "models/model_store.h"
 #include "models/runner_loader.h"
+#include "models/usage_recording_backend.h"
+#include "server/metrics.h"
 #include "models/scheduler.h"
 #include "server/http_server.h"
 #include "store/database.h"
@@ -76,6 +78,8 @@ Status PrepareHome(const std::filesystem::path& home) {
 // The models the server runs: the store, and the scheduler that loads them
 // into runner processes under the memory budget, and the chat templates.
 struct ModelServices {
+  // First: the scheduler reports to it until it is destroyed.
+  std::unique_ptr<Metrics> metrics = std::make_unique<Metrics>();
   std::unique_ptr<ModelStore> store;
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<ChatFormatterCache> formatters = std::make_unique<ChatFormatterCache>();
@@ -87,9 +91,21 @@ StatusOr<ModelServices> StartModelServices(const std::filesystem::path& home,
   ASSIGN_OR_RETURN(std::vector<ModelName> pins, PinnedModels(flags));
   ModelServices services;
   ASSIGN_OR_RETURN(services.store, ModelStore::Open({.root = home / "models"}));
-  ASSIGN_OR_RETURN(ModelEventSink sink, DatabaseEventSink(home / "hearth.db"));
-  ASSIGN_OR_RETURN(services.scheduler,
-                   Scheduler::Create(options, *services.store, MakeRunnerLoader({}), sink));
+  ASSIGN_OR_RETURN(ModelEventSink database_sink, DatabaseEventSink(home / "hearth.db"));
+  Metrics* metrics = services.metrics.get();
+  ModelEventSink sink = [database_sink, metrics](const ModelEvent& event) {
+    database_sink(event);
+    metrics->RecordModelEvent(event);
+  };
+  BackendLoader runners = MakeRunnerLoader({});
+  BackendLoader counted = [runners, metrics](const ResolvedModel& model, const ModelLoadOptions& load)
+      -> StatusOr<std::unique_ptr<InferenceBackend>> {
+    StatusOr<std::unique_ptr<InferenceBackend>> backend = runners(model, load);
+    if (!backend.ok()) return backend.status();
+    return RecordUsage(std::move(*backend), model.entry.name.DisplayName(),
+                       [metrics](const ModelUsage& usage) { metrics->RecordUsage(usage); });
+  };
+  ASSIGN_OR_RETURN(services.scheduler, Scheduler::Create(options, *services.store, counted, sink));
   HEARTH_LOG(INFO) << "memory budget " << FormatByteSize(services.scheduler->memory_budget());
   for (const ModelName& pin : pins) {
     Status pinned = services.scheduler->Pin(pin);
@@ -109,6 +125,7 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
                    HttpServer::Bind(options, {.models = models.store.get(),
                                               .scheduler = models.scheduler.get(),
                                               .formatters = models.formatters.get(),
+                                              .metrics = models.metrics.get(),
                                               .pull = &pull}));
   std::jthread watcher = StartSignalWatcher(*server, options.shutdown_timeout);
   HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();

@@ -12,6 +12,7 @@
 #include "base/value_parsers.h"
 #include "httplib.h"
 #include "server/http_status.h"
+#include "server/metrics.h"
 #include "server/model_routes.h"
 #include "server/ollama_chat_route.h"
 #include "server/ollama_admin_routes.h"
@@ -43,9 +44,15 @@ void ConfigureLimits(httplib::Server& server, const ServerOptions& options) {
 // Runs before routing, so that every response, errors included, carries a
 // request id, and an oversized body is refused from its declared length
 // before any route reads it (httplib's own limit covers chunked bodies).
-void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes) {
-  server.set_pre_routing_handler([max_request_bytes](const httplib::Request& request,
-                                                     httplib::Response& response) {
+// When the request this worker thread serves began (pre-routing and the
+// logger run on the same thread, before and after the handler).
+thread_local std::chrono::steady_clock::time_point request_start;
+
+void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes, Metrics* metrics) {
+  server.set_pre_routing_handler([max_request_bytes, metrics](const httplib::Request& request,
+                                                              httplib::Response& response) {
+    request_start = std::chrono::steady_clock::now();
+    if (metrics != nullptr) metrics->RequestStarted();
     response.set_header(kRequestIdHeader, NewRequestId());
     if (request.get_header_value_u64("Content-Length") > max_request_bytes) {
       response.status = 413;
@@ -57,9 +64,12 @@ void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes) {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+  server.set_logger([metrics](const httplib::Request& request, const httplib::Response& response) {
     ScopedRequestId id(response.get_header_value(kRequestIdHeader));
     HEARTH_LOG(INFO) << request.method << " " << request.path << " " << response.status;
+    if (metrics == nullptr) return;
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - request_start;
+    metrics->RequestFinished(request.matched_route, request.method, response.status, took.count());
   });
 }
 
@@ -112,9 +122,9 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   ServerServices routed = services;
   routed.shutdown = impl->cancel.get_token();
   ConfigureLimits(impl->server, options);
-  ConfigureRequestGate(impl->server, options.max_request_bytes);
+  ConfigureRequestGate(impl->server, options.max_request_bytes, services.metrics);
   ConfigureErrors(impl->server);
-  internal::RegisterSystemRoutes(impl->server);
+  internal::RegisterSystemRoutes(impl->server, routed);
   internal::RegisterModelRoutes(impl->server, routed);
   internal::RegisterOllamaAdminRoutes(impl->server, routed);
   internal::RegisterOllamaChatRoute(impl->server, routed);

@@ -10,6 +10,7 @@
 namespace hearth {
 
 class ChatFormatterCache;
+class Metrics;
 class ModelStore;
 class Scheduler;
 struct PullOptions;
@@ -21,6 +22,8 @@ struct ServerServices {
   Scheduler* scheduler = nullptr;
   // Chat templates per model (/api/chat, /v1/chat/completions).
   ChatFormatterCache* formatters = nullptr;
+  // Counters for GET /metrics; null: /metrics is not served.
+  Metrics* metrics = nullptr;
   // Registry settings for /api/pull (--registry-url, --hf-endpoint,
   // --insecure). Null: PullOptions' defaults.
   const PullOptions* pull = nullptr;

@@ -1,6 +1,7 @@
 #include "server/system_routes.h"
 
 #include "nlohmann/json.hpp"
+#include "server/metrics.h"
 
 namespace hearth::internal {
 namespace {
@@ -18,9 +19,17 @@ void HandleVersion(const httplib::Request& /*request*/, httplib::Response& respo
 
 }  // namespace
 
-void RegisterSystemRoutes(httplib::Server& server) {
+void RegisterSystemRoutes(httplib::Server& server, const ServerServices& services) {
   server.Get("/", HandleRoot);
   server.Get("/api/version", HandleVersion);
+  server.Get("/health", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(nlohmann::json{{"status", "ok"}}.dump(), kJson);
+  });
+  if (services.metrics == nullptr) return;
+  server.Get("/metrics", [services](const httplib::Request&, httplib::Response& response) {
+    response.set_content(services.metrics->Render(services.scheduler),
+                         "text/plain; version=0.0.4; charset=utf-8");
+  });
 }
 
 }  // namespace hearth::internal

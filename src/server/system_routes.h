@@ -1,14 +1,16 @@
-// Routes that describe the server itself: the liveness text at "/" and the
-// Ollama-compatible /api/version. Internal to server/.
+// Routes that describe the server itself: the liveness text at "/", the
+// Ollama-compatible /api/version, GET /health, and GET /metrics (Prometheus
+// text, server/metrics.h). Internal to server/.
 #ifndef HEARTH_SERVER_SYSTEM_ROUTES_H_
 #define HEARTH_SERVER_SYSTEM_ROUTES_H_
 
 #include "httplib.h"
+#include "server/server_services.h"
 
 namespace hearth::internal {
 
-// Adds the system routes to `server`. Thread-safe handlers, no state.
-void RegisterSystemRoutes(httplib::Server& server);
+// Adds the system routes to `server`. Thread-safe handlers; `services` is copied.
+void RegisterSystemRoutes(httplib::Server& server, const ServerServices& services);
 
 }  // namespace hearth::internal
 

@@ -195,3 +195,41 @@ test('--pin loads a model at start; it survives keep_alive 0 and refuses hearth 
     await pinned.stop();
   }
 });
+
+// A small parser of the Prometheus text format: every line is a comment
+// (# HELP / # TYPE) or `name{labels} value`; returns samples by their full key.
+function parsePrometheus(text) {
+  const samples = new Map();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      assert.match(line, /^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$/, line);
+      continue;
+    }
+    const match = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (\S+)$/);
+    assert.ok(match, `not Prometheus text: ${line}`);
+    const value = Number(match[3]);
+    assert.ok(!Number.isNaN(value) || match[3] === 'NaN', line);
+    samples.set(match[1] + (match[2] ?? ''), value);
+  }
+  return samples;
+}
+
+test('/health answers and /metrics is Prometheus text whose counters move', { skip }, async () => {
+  const health = await fetch(server.url + '/health');
+  assert.equal(health.status, 200);
+  assert.deepEqual(await health.json(), { status: 'ok' });
+  const before = parsePrometheus(await (await fetch(server.url + '/metrics')).text());
+  const generated = await post('/api/generate', { model: 'stories', prompt: 'Once', stream: false, raw: true,
+                                                  options: { num_predict: 3 } });
+  assert.equal(generated.status, 200);
+  const after = parsePrometheus(await (await fetch(server.url + '/metrics')).text());
+  const key = 'hearth_generated_tokens_total{model="stories:latest"}';
+  assert.equal(after.get(key), (before.get(key) ?? 0) + 3);
+  const requests = 'hearth_http_requests_total{route="/api/generate",method="POST",status="200"}';
+  assert.equal(after.get(requests), (before.get(requests) ?? 0) + 1);
+  assert.ok(after.get('hearth_memory_budget_bytes') > 0);
+  assert.ok(after.get('hearth_model_loaded_bytes{model="stories:latest"}') > 0);
+  assert.ok(after.get('hearth_model_events_total{kind="load"}') >= 1);
+  assert.ok(after.has('hearth_http_request_duration_seconds_bucket{route="/api/generate",le="+Inf"}'));
+});

@@ -1,0 +1,129 @@
+#include "server/metrics.h"
+
+#include <sstream>
+
+namespace hearth {
+namespace {
+
+// A label value with Prometheus' escapes: backslash, double quote, newline.
+std::string Label(std::string_view value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == '\\' || c == '"') escaped += '\\';
+    if (c == '\n') {
+      escaped += "\\n";
+      continue;
+    }
+    escaped += c;
+  }
+  return "\"" + escaped + "\"";
+}
+
+void Header(std::ostringstream& out, std::string_view name, std::string_view type,
+            std::string_view help) {
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+}
+
+}  // namespace
+
+void Metrics::RequestStarted() {
+  std::lock_guard lock(mu_);
+  ++in_flight_;
+}
+
+void Metrics::RequestFinished(std::string_view route, std::string_view method, int status,
+                              double seconds) {
+  std::lock_guard lock(mu_);
+  if (in_flight_ > 0) --in_flight_;
+  const std::string label(route.empty() ? std::string_view("other") : route);
+  ++requests_[{label, std::string(method), status}];
+  Histogram& histogram = durations_[label];
+  for (size_t i = 0; i < kBuckets.size(); ++i) histogram.counts[i] += seconds <= kBuckets[i];
+  ++histogram.count;
+  histogram.sum += seconds;
+}
+
+void Metrics::RecordUsage(const ModelUsage& usage) {
+  std::lock_guard lock(mu_);
+  prompt_tokens_[{usage.model, usage.kind}] += static_cast<double>(usage.prompt_tokens);
+  prefill_seconds_[{usage.model, usage.kind}] +=
+      std::chrono::duration<double>(usage.prefill).count();
+  if (usage.kind != "generate") return;
+  ModelCounters& counters = models_[usage.model];
+  counters.generated_tokens += static_cast<double>(usage.generated_tokens);
+  counters.decode_seconds += std::chrono::duration<double>(usage.decode).count();
+}
+
+void Metrics::RecordModelEvent(const ModelEvent& event) {
+  std::lock_guard lock(mu_);
+  ++model_events_[std::string(ModelEventKindName(event.kind))];
+}
+
+std::string Metrics::Render(const Scheduler* scheduler) const {
+  std::ostringstream out;
+  std::lock_guard lock(mu_);
+  Header(out, "hearth_http_requests_total", "counter", "HTTP requests by route, method and status.");
+  for (const auto& [key, count] : requests_) {
+    const auto& [route, method, status] = key;
+    out << "hearth_http_requests_total{route=" << Label(route) << ",method=" << Label(method)
+        << ",status=\"" << status << "\"} " << count << "\n";
+  }
+  Header(out, "hearth_http_request_duration_seconds", "histogram", "HTTP request latency.");
+  for (const auto& [route, histogram] : durations_) {
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      out << "hearth_http_request_duration_seconds_bucket{route=" << Label(route) << ",le=\""
+          << kBuckets[i] << "\"} " << histogram.counts[i] << "\n";
+    }
+    out << "hearth_http_request_duration_seconds_bucket{route=" << Label(route) << ",le=\"+Inf\"} "
+        << histogram.count << "\n";
+    out << "hearth_http_request_duration_seconds_sum{route=" << Label(route) << "} "
+        << histogram.sum << "\n";
+    out << "hearth_http_request_duration_seconds_count{route=" << Label(route) << "} "
+        << histogram.count << "\n";
+  }
+  Header(out, "hearth_http_requests_in_flight", "gauge", "Requests being served now.");
+  out << "hearth_http_requests_in_flight " << in_flight_ << "\n";
+  Header(out, "hearth_prompt_tokens_total", "counter", "Prompt tokens evaluated, by model and kind.");
+  for (const auto& [key, tokens] : prompt_tokens_) {
+    out << "hearth_prompt_tokens_total{model=" << Label(key.first) << ",kind=" << Label(key.second)
+        << "} " << tokens << "\n";
+  }
+  Header(out, "hearth_prefill_seconds_total", "counter", "Time spent evaluating prompts.");
+  for (const auto& [key, seconds] : prefill_seconds_) {
+    out << "hearth_prefill_seconds_total{model=" << Label(key.first)
+        << ",kind=" << Label(key.second) << "} " << seconds << "\n";
+  }
+  Header(out, "hearth_generated_tokens_total", "counter", "Tokens generated, by model.");
+  for (const auto& [model, counters] : models_) {
+    out << "hearth_generated_tokens_total{model=" << Label(model) << "} "
+        << counters.generated_tokens << "\n";
+  }
+  Header(out, "hearth_decode_seconds_total", "counter",
+         "Time spent generating; generated tokens over this is tokens per second.");
+  for (const auto& [model, counters] : models_) {
+    out << "hearth_decode_seconds_total{model=" << Label(model) << "} " << counters.decode_seconds
+        << "\n";
+  }
+  Header(out, "hearth_model_events_total", "counter", "Model loads, unloads, failed loads, crashes.");
+  for (const auto& [kind, count] : model_events_) {
+    out << "hearth_model_events_total{kind=" << Label(kind) << "} " << count << "\n";
+  }
+  if (scheduler == nullptr) return out.str();
+  Header(out, "hearth_memory_budget_bytes", "gauge", "Memory all loaded models may hold.");
+  out << "hearth_memory_budget_bytes " << scheduler->memory_budget() << "\n";
+  Header(out, "hearth_memory_used_bytes", "gauge", "Memory the loaded models hold.");
+  out << "hearth_memory_used_bytes " << scheduler->memory_used() << "\n";
+  const std::vector<LoadedModelInfo> loaded = scheduler->Loaded();
+  Header(out, "hearth_model_loaded_bytes", "gauge", "Footprint of each loaded model.");
+  for (const LoadedModelInfo& model : loaded) {
+    out << "hearth_model_loaded_bytes{model=" << Label(model.name) << "} " << model.bytes << "\n";
+  }
+  Header(out, "hearth_model_active_requests", "gauge", "Requests each loaded model is serving.");
+  for (const LoadedModelInfo& model : loaded) {
+    out << "hearth_model_active_requests{model=" << Label(model.name) << "} "
+        << model.active_leases << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace hearth

@@ -1,0 +1,73 @@
+// Metrics: what the server counts, rendered as Prometheus text for
+// GET /metrics:
+//
+//   hearth_http_requests_total{route,method,status}          counter
+//   hearth_http_request_duration_seconds{route}              histogram
+//   hearth_http_requests_in_flight                           gauge
+//   hearth_prompt_tokens_total{model,kind}                   counter
+//   hearth_generated_tokens_total{model}                     counter
+//   hearth_decode_seconds_total{model}                       counter (generated / decode = tokens/s)
+//   hearth_prefill_seconds_total{model,kind}                 counter
+//   hearth_model_events_total{kind}                          counter (load, unload, load_failed, crash)
+//   hearth_memory_budget_bytes, hearth_memory_used_bytes     gauges
+//   hearth_model_loaded_bytes{model}                         gauge, one per loaded model
+//   hearth_model_active_requests{model}                      gauge
+//
+// Routes are labeled by their pattern (`/api/blobs/:digest`), never by the
+// raw path, so label sets stay bounded; an unmatched path counts as "other".
+//
+// Thread-safety: thread-safe.
+#ifndef HEARTH_SERVER_METRICS_H_
+#define HEARTH_SERVER_METRICS_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "base/thread_annotations.h"
+#include "models/scheduler.h"
+#include "models/usage_recording_backend.h"
+
+namespace hearth {
+
+class Metrics {
+ public:
+  void RequestStarted();
+  void RequestFinished(std::string_view route, std::string_view method, int status, double seconds);
+  void RecordUsage(const ModelUsage& usage);
+  void RecordModelEvent(const ModelEvent& event);
+
+  // The Prometheus text exposition; `scheduler` (may be null) adds the
+  // memory and loaded-model gauges.
+  std::string Render(const Scheduler* scheduler) const;
+
+ private:
+  static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                      0.5,   1,    2.5,   5,    10,  30};
+  struct Histogram {
+    std::array<uint64_t, kBuckets.size()> counts{};
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  struct ModelCounters {
+    double generated_tokens = 0;
+    double decode_seconds = 0;
+  };
+
+  mutable std::mutex mu_;
+  int64_t in_flight_ GUARDED_BY(mu_) = 0;
+  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_ GUARDED_BY(mu_);
+  std::map<std::string, Histogram> durations_ GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, double> prompt_tokens_ GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, double> prefill_seconds_ GUARDED_BY(mu_);
+  std::map<std::string, ModelCounters> models_ GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> model_events_ GUARDED_BY(mu_);
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_SERVER_METRICS_H_
