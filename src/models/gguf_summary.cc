@@ -1,5 +1,8 @@
 #include "models/gguf_summary.h"
 
+#include <algorithm>
+#include <array>
+
 namespace hearth {
 
 uint64_t GgufTensorInfo::element_count() const {
@@ -27,6 +30,23 @@ std::optional<uint64_t> GgufSummary::GetUint(std::string_view key) const {
 
 std::string_view GgufSummary::architecture() const {
   return GetString("general.architecture").value_or("");
+}
+
+bool GgufSummary::IsEncoderOnly() const {
+  static constexpr std::array<std::string_view, 11> kEncoderOnlyArchitectures = {
+      "bert",     "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "modern-bert",
+      "neo-bert", "eurobert",   "t5encoder",      "roberta",      "xlm-roberta"};
+  const std::string_view arch = architecture();
+  if (std::find(kEncoderOnlyArchitectures.begin(), kEncoderOnlyArchitectures.end(), arch) !=
+      kEncoderOnlyArchitectures.end()) {
+    return true;
+  }
+  const GgufValue* causal = Find(std::string(arch) + ".attention.causal");
+  return causal != nullptr && causal->As<bool>() != nullptr && !*causal->As<bool>();
+}
+
+bool GgufSummary::IsEmbeddingModel() const {
+  return IsEncoderOnly() || GetArchUint("pooling_type").has_value();
 }
 
 std::optional<uint64_t> GgufSummary::GetArchUint(std::string_view suffix) const {

@@ -79,6 +79,14 @@ struct GgufSummary {
   // `general.architecture` ("llama", "bert", ...), or "" when absent.
   std::string_view architecture() const;
 
+  // True for encoder-only architectures (BERT and its kin: no causal
+  // attention, no KV cache to speak of), by name or by
+  // `<arch>.attention.causal` = false.
+  bool IsEncoderOnly() const;
+  // True for models that embed or rerank rather than generate: encoder-only
+  // ones, and any model whose metadata names a pooling type.
+  bool IsEmbeddingModel() const;
+
   // GetUint("<architecture>.<suffix>"), for the per-architecture keys:
   // "context_length", "embedding_length", "block_count",
   // "attention.head_count", "attention.head_count_kv", "feed_forward_length".

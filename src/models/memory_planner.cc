@@ -12,10 +12,6 @@ constexpr uint64_t kFixedOverhead = 32 * kMiB;
 constexpr uint64_t kTokenizerBytesPerToken = 64;
 constexpr uint64_t kCellPadding = 256;  // llama.cpp pads the context to this
 
-constexpr std::array<std::string_view, 11> kEncoderOnlyArchitectures = {
-    "bert",       "nomic-bert", "nomic-bert-moe", "jina-bert-v2", "jina-bert-v3", "modern-bert",
-    "neo-bert",   "eurobert",   "t5encoder",      "roberta",      "xlm-roberta"};
-
 // An integer key of the architecture; for a per-layer array (some models
 // vary head counts by layer), its largest kept element.
 std::optional<uint64_t> ArchValue(const GgufSummary& gguf, std::string_view suffix) {
@@ -36,16 +32,6 @@ uint64_t VocabularySize(const GgufSummary& gguf) {
   const GgufValue* tokens = gguf.Find("tokenizer.ggml.tokens");
   if (tokens != nullptr && tokens->AsArray() != nullptr) return tokens->AsArray()->count;
   return ArchValue(gguf, "vocab_size").value_or(0);
-}
-
-bool IsEncoderOnly(const GgufSummary& gguf) {
-  const std::string_view arch = gguf.architecture();
-  if (std::find(kEncoderOnlyArchitectures.begin(), kEncoderOnlyArchitectures.end(), arch) !=
-      kEncoderOnlyArchitectures.end()) {
-    return true;
-  }
-  const GgufValue* causal = gguf.Find(std::string(arch) + ".attention.causal");
-  return causal != nullptr && causal->As<bool>() != nullptr && !*causal->As<bool>();
 }
 
 uint64_t RoundUp(uint64_t value, uint64_t multiple) {
@@ -127,7 +113,7 @@ ModelShapeInfo ReadModelShape(const GgufSummary& gguf) {
       ArchValue(gguf, "attention.value_length").value_or(head_dim) * shape.n_head_kv;
   shape.n_ff = ArchValue(gguf, "feed_forward_length").value_or(4 * shape.n_embd);
   shape.n_vocab = VocabularySize(gguf);
-  shape.has_kv_cache = !IsEncoderOnly(gguf) && shape.n_layer > 0;
+  shape.has_kv_cache = !gguf.IsEncoderOnly() && shape.n_layer > 0;
   return shape;
 }
 

@@ -84,6 +84,11 @@ StatusOr<CreateSpec> ModelfileToCreateSpec(const Modelfile& modelfile,
 // values are triple-quoted, values with edge spaces or quotes are quoted.
 std::string FormatModelfile(const Modelfile& modelfile);
 
+// The Modelfile `hearth show --modelfile` and /api/show print for an
+// installed model: a comment naming it, then FormatModelfile of its layers
+// (FROM the blob path, or the model's name for a remote model).
+std::string GeneratedModelfile(const ResolvedModel& model);
+
 }  // namespace hearth
 
 #endif  // HEARTH_MODELS_MODELFILE_H_

@@ -30,8 +30,7 @@ struct Placement {
   std::vector<ModelPtr> victims = {};
 };
 
-// Embedders and rerankers (BERT and its kin): no generation, no KV cache to
-// speak of; each input is decoded whole.
+// The default budget: physical RAM minus the reserve (DefaultBudget).
 uint64_t MachineBudget() {
   StatusOr<MachineMemory> memory = ReadMachineMemory();
   if (!memory.ok()) {
@@ -40,11 +39,6 @@ uint64_t MachineBudget() {
     return uint64_t{8} << 30;
   }
   return DefaultBudget(memory->total);
-}
-
-bool IsEncoderOnly(const GgufSummary& gguf) {
-  return gguf.GetArchUint("pooling_type").has_value() ||
-         gguf.architecture().find("bert") != std::string_view::npos;
 }
 
 std::chrono::milliseconds MillisSince(SteadyTime start, const Clock& clock) {
@@ -343,7 +337,7 @@ class Scheduler::Impl : public internal::LeaseOwner {
     if (std::optional<uint64_t> trained = model.gguf->GetArchUint("context_length")) {
       context = static_cast<int32_t>(std::min<uint64_t>(static_cast<uint64_t>(context), *trained));
     }
-    if (IsEncoderOnly(*model.gguf)) {
+    if (model.gguf->IsEmbeddingModel()) {
       // Embedders and rerankers take whole inputs per decode: one slot, and
       // a batch as large as the context.
       wanted.slots = 1;

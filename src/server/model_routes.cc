@@ -10,6 +10,7 @@
 #include "models/scheduler.h"
 #include "server/chat_preparation.h"
 #include "server/json_body.h"
+#include "server/lease_outcome.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
 
@@ -18,20 +19,6 @@ namespace {
 
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
-
-CallTiming TimingOf(const ModelLease& lease, SteadyClock::time_point start) {
-  return CallTiming{.total = SteadyClock::now() - start,
-                    .load = lease.load_duration(),
-                    .clamped_from = lease.clamped_from(),
-                    .context_length = lease.options().context_length};
-}
-
-// A backend that reports Unavailable has lost its runner: tell the
-// scheduler, so the next request starts a new one.
-Status Checked(ModelLease& lease, Status status) {
-  if (status.code() == StatusCode::kUnavailable) lease.ReportBackendFailure(status);
-  return status;
-}
 
 void HandleTags(const ModelStore& store, httplib::Response& response) {
   StatusOr<std::vector<ModelEntry>> entries = store.List();
@@ -60,7 +47,7 @@ void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
   } else if (shutdown.stop_requested()) {
     write_line(json{{"error", "generation cancelled: the server is shutting down"}});
   } else {
-    Status status = Checked(*lease, result.status());
+    Status status = CheckedBackendStatus(*lease, result.status());
     if (status.code() != StatusCode::kCancelled) write_line(json{{"error", status.message()}});
   }
   sink.done();
@@ -126,12 +113,14 @@ void HandleGenerate(const ServerServices& services, const httplib::Request& requ
     StatusOr<GenerateResult> result =
         lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; },
                                   shutdown);
-    if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
+    if (!result.ok()) {
+      return SetJsonError(response, CheckedBackendStatus(*lease, result.status()));
+    }
     return SetJson(response, GenerateFinalJson(model, *result, TimingOf(*lease, start), true));
   }
   if (!lease->model().remote) {
     if (Status fits = CheckPromptFits(*lease, call->generate); !fits.ok()) {
-      return SetJsonError(response, Checked(*lease, fits));
+      return SetJsonError(response, CheckedBackendStatus(*lease, fits));
     }
   }
   auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
@@ -153,7 +142,7 @@ void HandleEmbed(Scheduler& scheduler, std::stop_token shutdown, const httplib::
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
   StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, shutdown);
-  if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
+  if (!result.ok()) return SetJsonError(response, CheckedBackendStatus(*lease, result.status()));
   SetJson(response, EmbedJson(call->model.model.DisplayName(), *result, TimingOf(*lease, start)));
 }
 
@@ -174,7 +163,7 @@ void HandleLegacyEmbeddings(Scheduler& scheduler, std::stop_token shutdown,
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
   StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, shutdown);
-  if (!result.ok()) return SetJsonError(response, Checked(*lease, result.status()));
+  if (!result.ok()) return SetJsonError(response, CheckedBackendStatus(*lease, result.status()));
   SetJson(response, json{{"embedding", result->embeddings.front()}});
 }
 

@@ -11,7 +11,7 @@
 #include "server/json_body.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
-#include "server/openai_routes.h"
+#include "server/lease_outcome.h"
 
 namespace hearth::internal {
 namespace {
@@ -42,13 +42,6 @@ StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib
                       .start = start};
 }
 
-CallTiming TimingOf(const PreparedChat& chat) {
-  return CallTiming{.total = SteadyClock::now() - chat.start,
-                    .load = chat.lease->load_duration(),
-                    .clamped_from = chat.lease->clamped_from(),
-                    .context_length = chat.lease->options().context_length};
-}
-
 json ChunkJson(const std::string& model, const std::string& text) {
   return {{"model", model},
           {"created_at", FormatRfc3339(std::chrono::system_clock::now())},
@@ -60,7 +53,8 @@ json ChunkJson(const std::string& model, const std::string& text) {
 // `response` (its content empty when the text was streamed already).
 json FinalJson(const PreparedChat& chat, const GenerateResult& result, const ParsedReply& reply,
                bool include_text) {
-  json body = GenerateFinalJson(chat.call.model.model.DisplayName(), result, TimingOf(chat), false);
+  json body = GenerateFinalJson(chat.call.model.model.DisplayName(), result,
+                                TimingOf(*chat.lease, chat.start), false);
   body.erase("response");
   json message = {{"role", "assistant"}, {"content", include_text ? reply.content : std::string()}};
   if (!reply.reasoning.empty() && include_text) message["thinking"] = reply.reasoning;
@@ -122,7 +116,9 @@ void HandleChat(const ServerServices& services, const httplib::Request& request,
   }
   StatusOr<GenerateResult> result = chat->lease->backend().Generate(
       chat->call.generate, [](const GeneratePiece&) { return true; }, services.shutdown);
-  if (!result.ok()) return SetJsonError(response, CheckedBackendStatus(*chat->lease, result.status()));
+  if (!result.ok()) {
+    return SetJsonError(response, CheckedBackendStatus(*chat->lease, result.status()));
+  }
   StatusOr<ParsedReply> reply =
       chat->formatter->ParseReply(result->text, !chat->call.chat.tools_json.empty());
   if (!reply.ok()) return SetJsonError(response, reply.status());

@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "models/chat_formatter.h"
 #include "server/chat_preparation.h"
+#include "server/lease_outcome.h"
 #include "server/json_body.h"
 #include "server/openai_requests.h"
 #include "server/openai_responses.h"

@@ -1,5 +1,7 @@
 #include "server/openai_routes.h"
 
+#include "server/lease_outcome.h"
+
 #include <memory>
 #include <stop_token>
 
@@ -115,11 +117,6 @@ void HandleRerank(const ServerServices& services, const httplib::Request& reques
 }
 
 }  // namespace
-
-Status CheckedBackendStatus(ModelLease& lease, Status status) {
-  if (status.code() == StatusCode::kUnavailable) lease.ReportBackendFailure(status);
-  return status;
-}
 
 void RegisterOpenAiRoutes(httplib::Server& server, const ServerServices& services) {
   if (services.models == nullptr || services.scheduler == nullptr) return;

@@ -26,10 +26,6 @@ void RegisterOpenAiRoutes(httplib::Server& server, const ServerServices& service
 // POST /v1/chat/completions (openai_chat_route.cc); needs services.formatters.
 void RegisterOpenAiChatRoute(httplib::Server& server, const ServerServices& services);
 
-// Passes `status` on; an Unavailable one (the runner died) is reported to the
-// scheduler first, so the next request starts a new runner.
-Status CheckedBackendStatus(ModelLease& lease, Status status);
-
 }  // namespace hearth::internal
 
 #endif  // HEARTH_SERVER_OPENAI_ROUTES_H_

@@ -1,0 +1,26 @@
+// What every inference route does with its ModelLease after the backend
+// answers: report a lost runner to the scheduler, and say how the model's
+// load and context shaped the call. Internal to server/.
+//
+// Thread-safety: pure functions over the lease (which is thread-safe).
+#ifndef HEARTH_SERVER_LEASE_OUTCOME_H_
+#define HEARTH_SERVER_LEASE_OUTCOME_H_
+
+#include <chrono>
+
+#include "base/status.h"
+#include "models/scheduler.h"
+#include "server/ollama_responses.h"
+
+namespace hearth::internal {
+
+// Passes `status` on; an Unavailable one (the runner died) is reported to the
+// scheduler first, so the next request starts a new runner.
+Status CheckedBackendStatus(ModelLease& lease, Status status);
+
+// Total time since `start`, the lease's load time and any context clamp.
+CallTiming TimingOf(const ModelLease& lease, std::chrono::steady_clock::time_point start);
+
+}  // namespace hearth::internal
+
+#endif  // HEARTH_SERVER_LEASE_OUTCOME_H_
