@@ -84,8 +84,8 @@ Status ManifestTooLarge(std::string_view url) {
                               std::to_string(kMaxManifestBytes) + " bytes; refusing it");
 }
 
-StatusOr<std::string> FetchManifest(const HttpFetcher& fetcher, const std::string& url,
-                                    std::stop_token stop) {
+StatusOr<std::string> FetchManifest(const HttpFetcher& fetcher, const ModelName& name,
+                                    const std::string& url, std::stop_token stop) {
   std::string body;
   HttpRequest request;
   request.url = url;
@@ -100,7 +100,9 @@ StatusOr<std::string> FetchManifest(const HttpFetcher& fetcher, const std::strin
     return OkStatus();
   };
   ASSIGN_OR_RETURN(HttpResponse response, fetcher.Fetch(request, on_head, on_body, stop));
-  if (response.status != 200) return internal::RegistryHttpError(response, "the manifest", url);
+  if (response.status != 200) {
+    return internal::RegistryHttpError(response, "the manifest of " + name.DisplayName(), url);
+  }
   return body;
 }
 
@@ -238,7 +240,7 @@ Status ModelPuller::Pull(std::string_view name_text, const PullProgressCallback&
   ProgressSink sink(progress);
   sink.Say("pulling manifest");
   ASSIGN_OR_RETURN(const std::string url, ManifestUrl(name, options_));
-  ASSIGN_OR_RETURN(const std::string manifest_json, FetchManifest(fetcher, url, stop));
+  ASSIGN_OR_RETURN(const std::string manifest_json, FetchManifest(fetcher, name, url, stop));
   StatusOr<ModelManifest> manifest = ParseManifest(manifest_json);
   if (!manifest.ok()) return manifest.status().WithContext("the manifest of " + name.DisplayName());
   BlobStore& blobs = store_.blobs();

@@ -109,7 +109,7 @@ bool RunnerSession::Serve(const Frame& request) {
 bool RunnerSession::SendFinal(uint64_t request_id, StatusOr<Reply> reply) {
   if (reply.ok()) {
     Status size = CheckPayloadSize(FrameTypeName(reply->type), reply->payload.size());
-    if (!size.ok()) reply = ResourceExhaustedError(size.message() + "; send a smaller batch");
+    if (!size.ok()) reply = InvalidArgumentError(size.message() + "; send a smaller batch");
   }
   Frame frame = reply.ok() ? Frame{reply->type, request_id, std::move(reply->payload)}
                            : Frame{FrameType::kError, request_id, EncodeError(reply.status())};

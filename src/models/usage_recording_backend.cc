@@ -10,11 +10,20 @@ class UsageRecordingBackend : public InferenceBackend {
 
   StatusOr<GenerateResult> Generate(const GenerateRequest& request, const PieceCallback& on_piece,
                                     std::stop_token stop) override {
-    StatusOr<GenerateResult> result = inner_->Generate(request, on_piece, stop);
+    // Pieces are counted as they pass, so that a generation that ends in an
+    // error (a client that went away) still counts the tokens it made.
+    int64_t streamed_tokens = 0;
+    auto counting = [&on_piece, &streamed_tokens](const GeneratePiece& piece) {
+      streamed_tokens += piece.token_count;
+      return on_piece(piece);
+    };
+    StatusOr<GenerateResult> result = inner_->Generate(request, counting, stop);
     if (result.ok()) {
       sink_({.model = model_, .kind = "generate", .prompt_tokens = result->prompt_tokens,
              .generated_tokens = result->generated_tokens, .prefill = result->prefill_duration,
              .decode = result->decode_duration});
+    } else if (streamed_tokens > 0) {
+      sink_({.model = model_, .kind = "generate", .generated_tokens = streamed_tokens});
     }
     return result;
   }

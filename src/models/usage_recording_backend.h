@@ -1,6 +1,7 @@
 // A decorator that reports what every request to a loaded model used (tokens
 // and time) to a sink, whichever route or API it came through: the source of
-// the token counters on /metrics.
+// the token counters on /metrics. A generation that fails or is cancelled
+// (its client went away) still reports the tokens it streamed.
 //
 // Thread-safety: as the wrapped backend; the sink must be thread-safe.
 #ifndef HEARTH_MODELS_USAGE_RECORDING_BACKEND_H_

@@ -12,6 +12,7 @@
 #include "base/value_parsers.h"
 #include "httplib.h"
 #include "server/http_status.h"
+#include "server/load_shedding_queue.h"
 #include "server/metrics.h"
 #include "server/model_routes.h"
 #include "server/ollama_chat_route.h"
@@ -24,13 +25,16 @@ namespace {
 
 constexpr char kRequestIdHeader[] = "X-Request-Id";
 constexpr char kJson[] = "application/json; charset=utf-8";
+// Seconds a client is asked to wait after a 503 (overloaded, or a model's
+// runner restarting).
+constexpr char kRetryAfterSeconds[] = "2";
 
 void SetError(httplib::Response& response, const Status& status) {
   response.status = HttpStatusFor(status);
   response.set_content(ErrorBody(status), kJson);
 }
 
-void ConfigureLimits(httplib::Server& server, const ServerOptions& options) {
+void ConfigureLimits(httplib::Server& server, const ServerOptions& options, Metrics* metrics) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.io_timeout);
   server.set_read_timeout(seconds.count());
   server.set_write_timeout(seconds.count());
@@ -38,7 +42,9 @@ void ConfigureLimits(httplib::Server& server, const ServerOptions& options) {
   const auto workers = static_cast<size_t>(options.worker_threads);
   const auto queue = static_cast<size_t>(options.max_queued_requests);
   // httplib takes ownership of the queue it is handed.
-  server.new_task_queue = [workers, queue] { return new httplib::ThreadPool(workers, 0, queue); };
+  server.new_task_queue = [workers, queue, metrics] {
+    return new LoadSheddingQueue(workers, queue, metrics);
+  };
 }
 
 // Runs before routing, so that every response, errors included, carries a
@@ -54,6 +60,12 @@ void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes, M
     request_start = std::chrono::steady_clock::now();
     if (metrics != nullptr) metrics->RequestStarted();
     response.set_header(kRequestIdHeader, NewRequestId());
+    if (LoadSheddingQueue::IsSheddingThisRequest()) {
+      if (metrics != nullptr) metrics->RequestShed();
+      SetError(response, UnavailableError("the server is busy: every HTTP worker is serving a "
+                                          "request and the queue is full; retry shortly"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (request.get_header_value_u64("Content-Length") > max_request_bytes) {
       response.status = 413;
       response.set_content(ErrorBody(ResourceExhaustedError(
@@ -63,6 +75,12 @@ void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes, M
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Every 503 says when to come back.
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+    if (response.status == 503 && !response.has_header("Retry-After")) {
+      response.set_header("Retry-After", kRetryAfterSeconds);
+    }
   });
   server.set_logger([metrics](const httplib::Request& request, const httplib::Response& response) {
     ScopedRequestId id(response.get_header_value(kRequestIdHeader));
@@ -121,7 +139,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   impl->shutdown_timeout = options.shutdown_timeout;
   ServerServices routed = services;
   routed.shutdown = impl->cancel.get_token();
-  ConfigureLimits(impl->server, options);
+  ConfigureLimits(impl->server, options, services.metrics);
   ConfigureRequestGate(impl->server, options.max_request_bytes, services.metrics);
   ConfigureErrors(impl->server);
   internal::RegisterSystemRoutes(impl->server, routed);

@@ -4,6 +4,9 @@ namespace hearth::internal {
 
 Status CheckedBackendStatus(ModelLease& lease, Status status) {
   if (status.code() == StatusCode::kUnavailable) lease.ReportBackendFailure(status);
+  if (status.code() == StatusCode::kResourceExhausted) {
+    return UnavailableError("overloaded: " + status.message());
+  }
   return status;
 }
 

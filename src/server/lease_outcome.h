@@ -14,8 +14,13 @@
 
 namespace hearth::internal {
 
-// Passes `status` on; an Unavailable one (the runner died) is reported to the
-// scheduler first, so the next request starts a new runner.
+// Passes `status` on, with two translations:
+//  - Unavailable (the runner died) is reported to the scheduler first, so the
+//    next request starts a new runner;
+//  - ResourceExhausted (every slot busy and the model's queue full, or a
+//    remote provider's 429) becomes Unavailable, which the HTTP layer answers
+//    with 503 and Retry-After: the server is overloaded, not the request
+//    wrong.
 Status CheckedBackendStatus(ModelLease& lease, Status status);
 
 // Total time since `start`, the lease's load time and any context clamp.

@@ -31,6 +31,21 @@ void Metrics::RequestStarted() {
   ++in_flight_;
 }
 
+void Metrics::ConnectionQueued() {
+  std::lock_guard lock(mu_);
+  ++queue_depth_;
+}
+
+void Metrics::ConnectionDequeued() {
+  std::lock_guard lock(mu_);
+  if (queue_depth_ > 0) --queue_depth_;
+}
+
+void Metrics::RequestShed() {
+  std::lock_guard lock(mu_);
+  ++shed_;
+}
+
 void Metrics::RequestFinished(std::string_view route, std::string_view method, int status,
                               double seconds) {
   std::lock_guard lock(mu_);
@@ -83,6 +98,11 @@ std::string Metrics::Render(const Scheduler* scheduler) const {
   }
   Header(out, "hearth_http_requests_in_flight", "gauge", "Requests being served now.");
   out << "hearth_http_requests_in_flight " << in_flight_ << "\n";
+  Header(out, "hearth_http_queue_depth", "gauge", "Connections waiting for an HTTP worker.");
+  out << "hearth_http_queue_depth " << queue_depth_ << "\n";
+  Header(out, "hearth_http_requests_shed_total", "counter",
+         "Requests refused with 503 because every HTTP worker was busy.");
+  out << "hearth_http_requests_shed_total " << shed_ << "\n";
   Header(out, "hearth_prompt_tokens_total", "counter", "Prompt tokens evaluated, by model and kind.");
   for (const auto& [key, tokens] : prompt_tokens_) {
     out << "hearth_prompt_tokens_total{model=" << Label(key.first) << ",kind=" << Label(key.second)

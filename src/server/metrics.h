@@ -4,6 +4,8 @@
 //   hearth_http_requests_total{route,method,status}          counter
 //   hearth_http_request_duration_seconds{route}              histogram
 //   hearth_http_requests_in_flight                           gauge
+//   hearth_http_queue_depth                                  gauge (connections waiting for a worker)
+//   hearth_http_requests_shed_total                          counter (answered 503: overloaded)
 //   hearth_prompt_tokens_total{model,kind}                   counter
 //   hearth_generated_tokens_total{model}                     counter
 //   hearth_decode_seconds_total{model}                       counter (generated / decode = tokens/s)
@@ -37,6 +39,11 @@ namespace hearth {
 class Metrics {
  public:
   void RequestStarted();
+  // A connection waits for an HTTP worker / was taken by one.
+  void ConnectionQueued();
+  void ConnectionDequeued();
+  // A request was refused with 503 because every worker was busy.
+  void RequestShed();
   void RequestFinished(std::string_view route, std::string_view method, int status, double seconds);
   void RecordUsage(const ModelUsage& usage);
   void RecordModelEvent(const ModelEvent& event);
@@ -60,6 +67,8 @@ class Metrics {
 
   mutable std::mutex mu_;
   int64_t in_flight_ GUARDED_BY(mu_) = 0;
+  int64_t queue_depth_ GUARDED_BY(mu_) = 0;
+  uint64_t shed_ GUARDED_BY(mu_) = 0;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_ GUARDED_BY(mu_);
   std::map<std::string, Histogram> durations_ GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, double> prompt_tokens_ GUARDED_BY(mu_);

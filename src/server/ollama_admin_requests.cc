@@ -10,12 +10,17 @@ using nlohmann::json;
 
 constexpr size_t kMaxFiles = 16;
 
-StatusOr<bool> StreamField(const json& body) {
-  auto it = body.find("stream");
-  if (it == body.end() || it->is_null()) return true;
-  if (!it->is_boolean()) return InvalidArgumentError("\"stream\" must be true or false");
+// An optional boolean field; `absent` when missing or null.
+StatusOr<bool> BoolField(const json& body, const char* key, bool absent) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return absent;
+  if (!it->is_boolean()) {
+    return InvalidArgumentError("\"" + std::string(key) + "\" must be true or false");
+  }
   return it->get<bool>();
 }
+
+StatusOr<bool> StreamField(const json& body) { return BoolField(body, "stream", true); }
 
 StatusOr<ModelName> RequiredName(const json& body, std::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(body, key));
@@ -145,6 +150,7 @@ StatusOr<OllamaPull> ParseOllamaPull(const json& body) {
   OllamaPull call;
   call.model = body.at(body.contains("model") ? "model" : "name").get<std::string>();
   ASSIGN_OR_RETURN(call.stream, StreamField(body));
+  ASSIGN_OR_RETURN(call.insecure, BoolField(body, "insecure", false));
   return call;
 }
 

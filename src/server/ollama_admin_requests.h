@@ -44,6 +44,9 @@ struct OllamaCopy {
 struct OllamaPull {
   std::string model;  // checked with ParseModelName; passed to ModelPuller as text
   bool stream = true;
+  // Ollama's "insecure": plain http to a registry other than the default
+  // (one's own, during development); the server's --insecure allows it always.
+  bool insecure = false;
 };
 
 // The name field of show/delete: "model", or Ollama's older "name".

@@ -85,5 +85,17 @@ TEST(OllamaAdminRequests, ShowAndPullAcceptTheOlderNameField) {
   EXPECT_FALSE(ParseOllamaShow(json::object()).ok());
 }
 
+TEST(OllamaAdminRequests, PullTakesInsecureAsABoolean) {
+  StatusOr<OllamaPull> plain = ParseOllamaPull(json{{"model", "tiny"}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->insecure);
+  StatusOr<OllamaPull> insecure = ParseOllamaPull(json{{"model", "tiny"}, {"insecure", true}});
+  ASSERT_TRUE(insecure.ok());
+  EXPECT_TRUE(insecure->insecure);
+  StatusOr<OllamaPull> wrong = ParseOllamaPull(json{{"model", "tiny"}, {"insecure", "yes"}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().message(), "\"insecure\" must be true or false");
+}
+
 }  // namespace
 }  // namespace hearth::internal

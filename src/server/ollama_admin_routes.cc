@@ -129,7 +129,9 @@ void HandlePull(ModelStore& store, const PullOptions& options, const httplib::Re
   if (!body.ok()) return SetJsonError(response, body.status());
   StatusOr<OllamaPull> call = ParseOllamaPull(*body);
   if (!call.ok()) return SetJsonError(response, call.status());
-  auto puller = std::make_shared<ModelPuller>(store, options);
+  PullOptions pull = options;
+  pull.insecure = pull.insecure || call->insecure;
+  auto puller = std::make_shared<ModelPuller>(store, pull);
   if (!call->stream) {
     Status pulled = puller->Pull(call->model);
     if (!pulled.ok()) return SetJsonError(response, pulled);

@@ -5,40 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { hearthBin, tempDir } from '../support/hearth_process.mjs';
+import { startLoopbackRegistry } from '../support/loopback_registry.mjs';
 
 const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
 const skip = fixtureBin ? false : 'HEARTH_FIXTURE_BIN is not set (ctest sets it)';
-
-const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-// A registry of one repository, library/tiny:latest, from memory.
-function startRegistry(blobs, manifest) {
-  const state = { corrupt: false, requests: 0 };
-  const server = http.createServer((req, res) => {
-    state.requests += 1;
-    const blob = req.url.match(/^\/v2\/library\/tiny\/blobs\/(sha256:[0-9a-f]{64})$/);
-    if (req.url === '/v2/library/tiny/manifests/latest') {
-      res.writeHead(200, { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' });
-      res.end(manifest);
-    } else if (blob && blobs.has(blob[1])) {
-      const bytes = Buffer.from(blobs.get(blob[1]));
-      if (state.corrupt) bytes[bytes.length - 1] ^= 1;
-      res.writeHead(200, { 'Content-Length': bytes.length });
-      res.end(bytes);
-    } else {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end('{"errors":[{"code":"NOT_FOUND"}]}');
-    }
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, state, port: server.address().port }));
-  });
-}
 
 // Runs hearth without blocking this process's event loop (the registry
 // answers from it).
@@ -60,29 +33,12 @@ let modelDigest;
 before(async () => {
   if (skip) return;
   fixture = tempDir('hearth-pull-fixture-');
-  const gguf = path.join(fixture.dir, 'tiny.gguf');
-  const made = spawnSync(fixtureBin, ['llama', '--out', gguf], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
-  const model = readFileSync(gguf);
-  const config = Buffer.from('{"model_format":"gguf","model_family":"llama"}');
-  const template = Buffer.from('{{ .Prompt }}');
-  modelDigest = sha256(model);
-  const layer = (mediaType, bytes) => ({ mediaType, digest: sha256(bytes), size: bytes.length });
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: layer('application/vnd.docker.container.image.v1+json', config),
-    layers: [
-      layer('application/vnd.ollama.image.model', model),
-      layer('application/vnd.ollama.image.template', template),
-    ],
-  });
-  const blobs = new Map([model, config, template].map((bytes) => [sha256(bytes), bytes]));
-  registry = await startRegistry(blobs, manifest);
+  registry = await startLoopbackRegistry(fixtureBin, fixture.dir);
+  modelDigest = registry.modelDigest;
 });
 
 after(() => {
-  registry?.server.close();
+  registry?.close();
   fixture?.cleanup();
 });
 
