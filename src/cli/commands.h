@@ -51,6 +51,7 @@ int RunList(const CommandArgs& args);
 int RunShow(const CommandArgs& args);
 int RunRm(const CommandArgs& args);
 int RunCp(const CommandArgs& args);
+int RunRun(const CommandArgs& args);
 int RunPs(const CommandArgs& args);
 int RunStop(const CommandArgs& args);
 

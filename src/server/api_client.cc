@@ -27,6 +27,20 @@ std::string Where(const ServerAddress& address) {
   return address.host + ":" + std::to_string(address.port);
 }
 
+Status Unreachable(const ServerAddress& address, httplib::Error error) {
+  return UnavailableError("cannot reach hearth at " + Where(address) + " (" +
+                          httplib::to_string(error) +
+                          "); is 'hearth serve' running? (--host/--port, HEARTH_HOST/HEARTH_PORT)");
+}
+
+// The error an answer carries: its "error" field, else the HTTP status.
+Status ErrorOf(int http_status, const json& body) {
+  std::string message = body.is_object() && body.contains("error") && body["error"].is_string()
+                            ? body["error"].get<std::string>()
+                            : "HTTP " + std::to_string(http_status);
+  return Status(CodeForHttp(http_status), message);
+}
+
 // The body of a 2xx answer, or the error the server (or the network) gave.
 StatusOr<json> Exchange(const ServerAddress& address, const std::string& method,
                         const std::string& path, const std::string& body) {
@@ -35,18 +49,9 @@ StatusOr<json> Exchange(const ServerAddress& address, const std::string& method,
   client.set_read_timeout(60);
   httplib::Result result = method == "GET" ? client.Get(path)
                                            : client.Post(path, body, "application/json");
-  if (!result) {
-    return UnavailableError("cannot reach hearth at " + Where(address) + " (" +
-                            httplib::to_string(result.error()) +
-                            "); is 'hearth serve' running? (--host/--port, HEARTH_HOST/HEARTH_PORT)");
-  }
+  if (!result) return Unreachable(address, result.error());
   json parsed = json::parse(result->body, nullptr, /*allow_exceptions=*/false);
-  if (result->status / 100 != 2) {
-    std::string message = parsed.is_object() && parsed.contains("error") && parsed["error"].is_string()
-                              ? parsed["error"].get<std::string>()
-                              : "HTTP " + std::to_string(result->status);
-    return Status(CodeForHttp(result->status), message);
-  }
+  if (result->status / 100 != 2) return ErrorOf(result->status, parsed);
   if (parsed.is_discarded()) {
     return InternalError("the server at " + Where(address) + " answered with invalid JSON");
   }
@@ -68,7 +73,111 @@ RunningModel RowFrom(const json& row) {
                       .load_reason = hearth.value("load_reason", "")};
 }
 
+// Reads /api/chat's NDJSON stream line by line into a ChatTurnResult.
+class ChatStreamReader {
+ public:
+  explicit ChatStreamReader(const ChatPieceCallback& on_piece) : on_piece_(on_piece) {}
+
+  // Consumes bytes; false stops the transfer (callback refusal, bad line).
+  bool Consume(std::string_view bytes) {
+    pending_.append(bytes);
+    size_t end;
+    while ((end = pending_.find('\n')) != std::string::npos) {
+      const std::string line = pending_.substr(0, end);
+      pending_.erase(0, end + 1);
+      if (!line.empty() && !ConsumeLine(line)) return false;
+    }
+    return true;
+  }
+
+  // What the stream amounted to, given the HTTP status and the body httplib
+  // kept (error answers may bypass the receiver).
+  StatusOr<ChatTurnResult> Finish(int http_status, const std::string& kept_body) {
+    if (!pending_.empty()) ConsumeLine(pending_);
+    if (http_status / 100 != 2) {
+      if (first_.is_null()) first_ = json::parse(kept_body, nullptr, /*allow_exceptions=*/false);
+      return ErrorOf(http_status, first_);
+    }
+    if (!error_.ok()) return error_;
+    if (!done_) return UnavailableError("the server ended the answer early");
+    return result_;
+  }
+
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  bool ConsumeLine(const std::string& line) {
+    json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object()) {
+      error_ = InternalError("the server sent a line that is not JSON");
+      return false;
+    }
+    if (first_.is_null()) first_ = parsed;
+    if (parsed.contains("error") && parsed["error"].is_string()) {
+      error_ = InternalError(parsed["error"].get<std::string>());
+      return false;
+    }
+    const std::string piece = parsed.value("message", json::object()).value("content", "");
+    result_.content += piece;
+    if (parsed.value("done", false)) return Finished(parsed);
+    if (!piece.empty() && !on_piece_(piece)) {
+      cancelled_ = true;
+      error_ = CancelledError("stopped");
+      return false;
+    }
+    return true;
+  }
+
+  bool Finished(const json& line) {
+    done_ = true;
+    result_.done_reason = line.value("done_reason", "");
+    result_.prompt_tokens = line.value("prompt_eval_count", int64_t{0});
+    result_.generated_tokens = line.value("eval_count", int64_t{0});
+    result_.prompt_eval_ns = line.value("prompt_eval_duration", int64_t{0});
+    result_.eval_ns = line.value("eval_duration", int64_t{0});
+    result_.total_ns = line.value("total_duration", int64_t{0});
+    result_.load_ns = line.value("load_duration", int64_t{0});
+    return true;
+  }
+
+  const ChatPieceCallback& on_piece_;
+  std::string pending_;
+  json first_;
+  ChatTurnResult result_;
+  Status error_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
+
+json ChatBody(const ChatTurnRequest& request) {
+  json messages = json::array();
+  for (const ChatTurnMessage& message : request.messages) {
+    messages.push_back({{"role", message.role}, {"content", message.content}});
+  }
+  json body = {{"model", request.model}, {"messages", messages}, {"stream", true}};
+  if (request.keep_alive) body["keep_alive"] = *request.keep_alive;
+  return body;
+}
+
 }  // namespace
+
+StatusOr<ChatTurnResult> StreamChat(const ServerAddress& address, const ChatTurnRequest& request,
+                                    const ChatPieceCallback& on_piece) {
+  httplib::Client client(address.host, address.port);
+  client.set_connection_timeout(5);
+  // A model load and a long prefill may pass before the first piece.
+  client.set_read_timeout(600);
+  ChatStreamReader reader(on_piece);
+  httplib::Result result = client.Post(
+      "/api/chat", httplib::Headers{},
+      ChatBody(request).dump(-1, ' ', false, json::error_handler_t::replace), "application/json",
+      [&reader](const char* data, size_t size) { return reader.Consume({data, size}); });
+  if (reader.cancelled()) return CancelledError("the answer was stopped");
+  if (!result && result.error() != httplib::Error::Canceled) {
+    return Unreachable(address, result.error());
+  }
+  return result ? reader.Finish(result->status, result->body) : reader.Finish(200, "");
+}
 
 StatusOr<RunningModels> FetchRunningModels(const ServerAddress& address) {
   StatusOr<json> body = Exchange(address, "GET", "/api/ps", "");

@@ -8,7 +8,10 @@
 #define HEARTH_SERVER_API_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -48,6 +51,40 @@ StatusOr<RunningModels> FetchRunningModels(const ServerAddress& address);
 // Asks the server to unload `model` (Ollama's keep_alive 0). Errors as
 // above; FailedPrecondition for a pinned model.
 Status StopModel(const ServerAddress& address, const std::string& model);
+
+struct ChatTurnMessage {
+  std::string role;  // "system", "user", "assistant"
+  std::string content;
+};
+
+struct ChatTurnRequest {
+  std::string model;
+  std::vector<ChatTurnMessage> messages;
+  // Ollama's keep_alive ("5m", "-1", "0"); nullopt: the server's default.
+  std::optional<std::string> keep_alive;
+};
+
+struct ChatTurnResult {
+  std::string content;       // the assistant's whole answer
+  std::string done_reason;   // "stop", "length"; empty when cancelled
+  int64_t prompt_tokens = 0;
+  int64_t generated_tokens = 0;
+  int64_t prompt_eval_ns = 0;
+  int64_t eval_ns = 0;
+  int64_t total_ns = 0;
+  int64_t load_ns = 0;
+};
+
+// Returns false to stop the answer (the connection closes, which cancels the
+// generation on the server).
+using ChatPieceCallback = std::function<bool(std::string_view piece)>;
+
+// POST /api/chat, streamed: `on_piece` gets the answer as it is generated.
+// Errors: as FetchRunningModels; NotFound for a model that is not installed;
+// Cancelled when `on_piece` returned false; an error line in the stream
+// becomes an Internal (or the server's) error with its message.
+StatusOr<ChatTurnResult> StreamChat(const ServerAddress& address, const ChatTurnRequest& request,
+                                    const ChatPieceCallback& on_piece);
 
 }  // namespace hearth
 
