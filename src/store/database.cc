@@ -59,7 +59,15 @@ Status Database::Execute(std::string_view sql) {
   if (rc == SQLITE_OK) return OkStatus();
   std::string message = error != nullptr ? error : sqlite3_errstr(rc);
   sqlite3_free(error);
-  return InternalError("SQL failed: " + message);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return UnavailableError("database is busy: " + message);
+    case SQLITE_FULL:
+      return ResourceExhaustedError("disk is full: " + message);
+    default:
+      return InternalError("SQL failed: " + message);
+  }
 }
 
 StatusOr<Statement> Database::Prepare(std::string_view sql) {
@@ -75,6 +83,12 @@ StatusOr<int> Database::SchemaVersion() {
   if (!has_row) return InternalError("PRAGMA user_version returned no row");
   return static_cast<int>(stmt.ColumnInt(0));
 }
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+int64_t Database::ChangedRows() const { return sqlite3_changes64(db_); }
+
+bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Status Database::Migrate() {
   ASSIGN_OR_RETURN(int current, SchemaVersion());

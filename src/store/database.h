@@ -18,6 +18,7 @@
 #define HEARTH_STORE_DATABASE_H_
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string_view>
@@ -50,6 +51,8 @@ class Database {
   ~Database();
 
   // Runs one or more SQL statements that return no rows.
+  // Errors: Unavailable when the database stays locked past the busy
+  // timeout, ResourceExhausted when the disk is full, Internal otherwise.
   Status Execute(std::string_view sql);
 
   // Compiles one statement. The Statement must not outlive this Database.
@@ -57,6 +60,16 @@ class Database {
 
   // The schema version the database is at (PRAGMA user_version).
   StatusOr<int> SchemaVersion();
+
+  // The rowid of the last successful INSERT on this connection.
+  int64_t LastInsertRowId() const;
+
+  // Rows changed by the last INSERT, UPDATE or DELETE (not counting
+  // triggers or foreign key actions).
+  int64_t ChangedRows() const;
+
+  // True while a transaction (BEGIN or SAVEPOINT) is open on this connection.
+  bool InTransaction() const;
 
  private:
   explicit Database(sqlite3* db);

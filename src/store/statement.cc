@@ -22,7 +22,10 @@ Status Statement::CheckBind(int rc, int index) const {
 }
 
 Status Statement::Bind(int index, std::string_view text) {
-  return CheckBind(sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(),
+  // A default-constructed view has a null data(), which SQLite would bind as
+  // NULL rather than as the empty string.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  return CheckBind(sqlite3_bind_text64(stmt_.get(), index, data, text.size(),
                                        SQLITE_TRANSIENT, SQLITE_UTF8),
                    index);
 }
@@ -35,13 +38,35 @@ Status Statement::BindNull(int index) {
   return CheckBind(sqlite3_bind_null(stmt_.get(), index), index);
 }
 
+Status Statement::BindBlob(int index, std::span<const std::byte> bytes) {
+  return CheckBind(sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(),
+                                       SQLITE_TRANSIENT),
+                   index);
+}
+
+namespace {
+
+Status ConstraintError(int rc, const std::string& detail) {
+  switch (rc) {
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return NotFoundError("a referenced row does not exist (" + detail + ")");
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return InvalidArgumentError("a value is out of range (" + detail + ")");
+    default:
+      return AlreadyExistsError(detail);
+  }
+}
+
+}  // namespace
+
 StatusOr<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   std::string detail = sqlite3_errmsg(sqlite3_db_handle(stmt_.get()));
   Reset();
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) return AlreadyExistsError(detail);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return ConstraintError(rc, detail);
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
     return UnavailableError("database is busy: " + detail);
   }
@@ -68,6 +93,17 @@ std::string Statement::ColumnText(int column) const {
 }
 
 int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+
+double Statement::ColumnDouble(int column) const {
+  return sqlite3_column_double(stmt_.get(), column);
+}
+
+std::string Statement::ColumnBlob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_.get(), column);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+}
 
 bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;

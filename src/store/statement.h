@@ -12,7 +12,9 @@
 #define HEARTH_STORE_STATEMENT_H_
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -30,13 +32,18 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement();
 
-  // Binds parameter `index` (1-based, as SQLite counts). Text is copied.
+  // Binds parameter `index` (1-based, as SQLite counts). Text is copied; an
+  // empty view (even a null one) binds the empty string, never NULL.
   Status Bind(int index, std::string_view text);
   Status Bind(int index, int64_t value);
   Status BindNull(int index);
+  // Binds a BLOB. The bytes are copied.
+  Status BindBlob(int index, std::span<const std::byte> bytes);
 
   // Advances to the next row: true when a row is available, false when done.
-  // A constraint violation returns AlreadyExists; a busy database Unavailable.
+  // A UNIQUE or PRIMARY KEY violation returns AlreadyExists, a FOREIGN KEY
+  // violation NotFound (the referenced row is missing), a CHECK or NOT NULL
+  // violation InvalidArgument; a busy database Unavailable.
   StatusOr<bool> Step();
 
   // Runs the statement to completion, ignoring rows.
@@ -48,6 +55,9 @@ class Statement {
   // Column accessors for the current row (0-based).
   std::string ColumnText(int column) const;
   int64_t ColumnInt(int column) const;
+  double ColumnDouble(int column) const;
+  // The column's bytes; empty for NULL. Copied out of SQLite's buffer.
+  std::string ColumnBlob(int column) const;
   bool ColumnIsNull(int column) const;
 
  private:
