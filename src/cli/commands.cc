@@ -17,6 +17,7 @@ constexpr Command kCommands[] = {
     {"cp", "copy a model under a new name: hearth cp SOURCE DESTINATION", RunCp},
     {"quantize", "make a quantized copy of a model: hearth quantize NAME --type q4_K_M", RunQuantize},
     {"doctor", "which quantization of a model fits this machine's memory", RunDoctor},
+    {"ingest", "add documents to a workspace: hearth ingest WORKSPACE FILE_OR_DIR...", RunIngest},
     {"run", "chat with a model on the terminal: hearth run NAME [PROMPT]", RunRun},
     {"ps", "list the models the running server holds in memory, and why", RunPs},
     {"stop", "unload a model from the running server: hearth stop NAME", RunStop},

@@ -52,6 +52,7 @@ int RunShow(const CommandArgs& args);
 int RunRm(const CommandArgs& args);
 int RunCp(const CommandArgs& args);
 int RunRun(const CommandArgs& args);
+int RunIngest(const CommandArgs& args);
 int RunPs(const CommandArgs& args);
 int RunStop(const CommandArgs& args);
 

@@ -9,6 +9,7 @@
 #include "base/logging.h"
 #include "base/status_macros.h"
 #include "base/paths.h"
+#include "app/knowledge_base.h"
 #include "cli/commands.h"
 #include "cli/global_options.h"
 #include "cli/pull_flags.h"
@@ -115,18 +116,23 @@ StatusOr<ModelServices> StartModelServices(const std::filesystem::path& home,
 }
 
 Status Serve(const GlobalOptions& global, const ServerOptions& options,
-             const SchedulerFlags& scheduler_flags, const PullOptions& pull) {
+             const SchedulerFlags& scheduler_flags, const PullOptions& pull,
+             const IngestionOptions& ingestion) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
   BlockTerminationSignals();
   RETURN_IF_ERROR(PrepareHome(global.home));
   InitLlamaBackend();
   ASSIGN_OR_RETURN(ModelServices models, StartModelServices(global.home, scheduler_flags));
+  ASSIGN_OR_RETURN(std::unique_ptr<KnowledgeBase> knowledge,
+                   KnowledgeBase::Open(global.home, *models.store, *models.scheduler, ingestion));
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
                    HttpServer::Bind(options, {.models = models.store.get(),
                                               .scheduler = models.scheduler.get(),
                                               .formatters = models.formatters.get(),
                                               .metrics = models.metrics.get(),
-                                              .pull = &pull}));
+                                              .pull = &pull,
+                                              .workspaces = &knowledge->workspaces(),
+                                              .ingestion = &knowledge->ingestion()}));
   std::jthread watcher = StartSignalWatcher(*server, options.shutdown_timeout);
   HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();
   Status served = server->Serve();
@@ -146,6 +152,9 @@ int RunServe(const CommandArgs& args) {
   BindSchedulerFlags(binder, scheduler);
   PullOptions pull;
   BindRegistryOptions(binder, pull);
+  IngestionOptions ingestion;
+  binder.Bind("ingest-workers", "HEARTH_INGEST_WORKERS", &ingestion.workers,
+              "documents converted and embedded at the same time");
   CommandArgs positional;
   if (auto exit_code = ParseVerbFlags(binder, kUsage, args, &positional)) return *exit_code;
   if (!positional.empty()) {
@@ -153,7 +162,7 @@ int RunServe(const CommandArgs& args) {
     return kExitUsage;
   }
   Status status = ApplyGlobalOptions(global);
-  if (status.ok()) status = Serve(global, server, scheduler, pull);
+  if (status.ok()) status = Serve(global, server, scheduler, pull, ingestion);
   if (!status.ok()) {
     std::cerr << "hearth serve: " << status.message() << "\n";
     return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;

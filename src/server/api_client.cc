@@ -200,3 +200,71 @@ Status StopModel(const ServerAddress& address, const std::string& model) {
 }
 
 }  // namespace hearth
+
+namespace hearth {
+namespace {
+
+using nlohmann::json;
+
+WorkspaceInfo WorkspaceFrom(const json& body) {
+  return WorkspaceInfo{.id = body.value("id", int64_t{0}),
+                       .slug = body.value("slug", ""),
+                       .name = body.value("name", ""),
+                       .embedder = body.value("embedder", "")};
+}
+
+}  // namespace
+
+StatusOr<WorkspaceInfo> FetchWorkspace(const ServerAddress& address, const std::string& slug) {
+  StatusOr<json> body = Exchange(address, "GET", "/api/v1/workspaces/" + slug, "");
+  if (!body.ok()) return body.status();
+  return WorkspaceFrom(*body);
+}
+
+StatusOr<WorkspaceInfo> CreateWorkspace(const ServerAddress& address, const std::string& slug,
+                                        const std::string& embedder) {
+  json request = {{"slug", slug}, {"embedder", embedder}};
+  StatusOr<json> body = Exchange(address, "POST", "/api/v1/workspaces", request.dump());
+  if (!body.ok()) return body.status();
+  return WorkspaceFrom(*body);
+}
+
+StatusOr<std::vector<UploadOutcome>> UploadDocuments(const ServerAddress& address,
+                                                     const std::string& slug,
+                                                     const std::vector<UploadFile>& files) {
+  httplib::Client client(address.host, address.port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(600);
+  client.set_write_timeout(600);
+  httplib::UploadFormDataItems items;
+  for (const UploadFile& file : files) {
+    items.push_back({.name = "file", .content = file.content, .filename = file.name,
+                     .content_type = "application/octet-stream"});
+  }
+  httplib::Result result = client.Post("/api/v1/workspaces/" + slug + "/documents", items);
+  if (!result) return Unreachable(address, result.error());
+  json parsed = json::parse(result->body, nullptr, /*allow_exceptions=*/false);
+  if (result->status / 100 != 2) return ErrorOf(result->status, parsed);
+  std::vector<UploadOutcome> outcomes;
+  for (const json& entry : parsed.value("documents", json::array())) {
+    outcomes.push_back({.name = entry.value("name", ""),
+                        .document_id = entry.value("document_id", int64_t{0}),
+                        .job_id = entry.value("job_id", int64_t{0}),
+                        .duplicate = entry.value("duplicate", false),
+                        .error = entry.value("error", "")});
+  }
+  return outcomes;
+}
+
+StatusOr<JobInfo> FetchJob(const ServerAddress& address, int64_t id) {
+  StatusOr<json> body = Exchange(address, "GET", "/api/v1/jobs/" + std::to_string(id), "");
+  if (!body.ok()) return body.status();
+  return JobInfo{.id = body->value("id", int64_t{0}),
+                 .state = body->value("state", ""),
+                 .pages_done = body->value("pages_done", int64_t{0}),
+                 .chunks_total = body->value("chunks_total", int64_t{0}),
+                 .chunks_done = body->value("chunks_done", int64_t{0}),
+                 .error = body->value("error", "")};
+}
+
+}  // namespace hearth

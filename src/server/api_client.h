@@ -86,6 +86,54 @@ using ChatPieceCallback = std::function<bool(std::string_view piece)>;
 StatusOr<ChatTurnResult> StreamChat(const ServerAddress& address, const ChatTurnRequest& request,
                                     const ChatPieceCallback& on_piece);
 
+// --- Workspaces and ingestion (/api/v1) ---
+
+struct WorkspaceInfo {
+  int64_t id = 0;
+  std::string slug;
+  std::string name;
+  std::string embedder;
+};
+
+// GET /api/v1/workspaces/{slug}. Errors: NotFound for an unknown workspace.
+StatusOr<WorkspaceInfo> FetchWorkspace(const ServerAddress& address, const std::string& slug);
+
+// POST /api/v1/workspaces. Errors: AlreadyExists, InvalidArgument.
+StatusOr<WorkspaceInfo> CreateWorkspace(const ServerAddress& address, const std::string& slug,
+                                        const std::string& embedder);
+
+struct UploadFile {
+  std::string name;     // the file name the server records
+  std::string content;  // the bytes
+};
+
+struct UploadOutcome {
+  std::string name;
+  int64_t document_id = 0;
+  int64_t job_id = 0;  // 0: not queued (duplicate or refused)
+  bool duplicate = false;
+  std::string error;  // why the server refused this file; "" otherwise
+};
+
+// POST /api/v1/workspaces/{slug}/documents (multipart): one outcome per file.
+StatusOr<std::vector<UploadOutcome>> UploadDocuments(const ServerAddress& address,
+                                                     const std::string& slug,
+                                                     const std::vector<UploadFile>& files);
+
+struct JobInfo {
+  int64_t id = 0;
+  std::string state;  // queued, running, done, failed, cancelled
+  int64_t pages_done = 0;
+  int64_t chunks_total = 0;
+  int64_t chunks_done = 0;
+  std::string error;
+
+  bool finished() const { return state == "done" || state == "failed" || state == "cancelled"; }
+};
+
+// GET /api/v1/jobs/{id}.
+StatusOr<JobInfo> FetchJob(const ServerAddress& address, int64_t id);
+
 }  // namespace hearth
 
 #endif  // HEARTH_SERVER_API_CLIENT_H_

@@ -19,6 +19,7 @@
 #include "server/ollama_admin_routes.h"
 #include "server/openai_routes.h"
 #include "server/system_routes.h"
+#include "server/workspace_routes.h"
 
 namespace hearth {
 namespace {
@@ -147,6 +148,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   internal::RegisterOllamaAdminRoutes(impl->server, routed);
   internal::RegisterOllamaChatRoute(impl->server, routed);
   internal::RegisterOpenAiRoutes(impl->server, routed);
+  internal::RegisterWorkspaceRoutes(impl->server, routed);
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (options.port == 0) {
     impl->port = impl->server.bind_to_any_port(options.host);

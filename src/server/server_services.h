@@ -10,9 +10,11 @@
 namespace hearth {
 
 class ChatFormatterCache;
+class IngestionService;
 class Metrics;
 class ModelStore;
 class Scheduler;
+class WorkspaceService;
 struct PullOptions;
 
 struct ServerServices {
@@ -27,6 +29,9 @@ struct ServerServices {
   // Registry settings for /api/pull (--registry-url, --hf-endpoint,
   // --insecure). Null: PullOptions' defaults.
   const PullOptions* pull = nullptr;
+  // Workspaces, documents and ingestion (/api/v1/...). Null: not served.
+  WorkspaceService* workspaces = nullptr;
+  IngestionService* ingestion = nullptr;
   // Requested when a shutdown's grace period (--shutdown-timeout) has run
   // out. Routes pass it to long-running work (Generate, Embed) so that work
   // ends and the server can exit. Set by HttpServer::Bind; callers leave it

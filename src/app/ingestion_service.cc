@@ -1,0 +1,127 @@
+#include "app/ingestion_service.h"
+
+#include "base/logging.h"
+#include "base/status_macros.h"
+#include "store/document_table.h"
+#include "store/job_table.h"
+
+namespace hearth {
+
+IngestionService::IngestionService(const IngestionOptions& options, IngestContext context)
+    : options_(options), context_(std::move(context)) {
+  context_.converter = options.converter;
+  context_.batch_size = options.batch_size;
+  context_.tokenizers = &tokenizers_;
+}
+
+StatusOr<std::unique_ptr<IngestionService>> IngestionService::Start(const IngestionOptions& options,
+                                                                    IngestContext context) {
+  if (options.workers < 1) return InvalidArgumentError("ingestion needs at least one worker");
+  if (options.batch_size < 1) return InvalidArgumentError("the embedding batch must be >= 1");
+  std::unique_ptr<IngestionService> service(new IngestionService(options, std::move(context)));
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, service->context_.open_reader());
+  ASSIGN_OR_RETURN(std::vector<JobRow> unfinished, JobTable(*reader).ListUnfinished());
+  for (const JobRow& job : unfinished) {
+    if (job.kind != JobKind::kIngest) continue;
+    HEARTH_LOG(INFO) << "resuming ingest job " << job.id << " (" << JobStateName(job.state)
+                     << ", " << job.progress.chunks_done << " chunks committed)";
+    service->Enqueue(job.id);
+  }
+  for (int i = 0; i < options.workers; ++i) {
+    service->workers_.emplace_back([raw = service.get()](std::stop_token stop) { raw->Work(stop); });
+  }
+  return service;
+}
+
+IngestionService::~IngestionService() { Shutdown(); }
+
+void IngestionService::Shutdown() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  for (std::jthread& worker : workers_) worker.request_stop();
+  changed_.notify_all();
+  workers_.clear();  // joins
+}
+
+StatusOr<SubmittedDocument> IngestionService::Submit(int64_t workspace_id, std::string_view name,
+                                                     std::string_view bytes) {
+  if (bytes.empty()) return InvalidArgumentError("'" + std::string(name) + "' is empty");
+  if (bytes.size() > options_.max_document_bytes) {
+    return InvalidArgumentError("'" + std::string(name) + "' is larger than the limit of " +
+                                std::to_string(options_.max_document_bytes) + " bytes");
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= options_.max_queued_jobs) {
+      return ResourceExhaustedError("the ingestion queue is full (" +
+                                    std::to_string(options_.max_queued_jobs) +
+                                    " documents wait); retry later");
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<BlobWriter> blob, context_.documents->NewWriter());
+  RETURN_IF_ERROR(blob->Append({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+  ASSIGN_OR_RETURN(const Digest digest, blob->Commit());
+  SubmittedDocument submitted;
+  Status written = context_.writer->Submit([&](Database& db) -> Status {
+    int64_t existing = 0;
+    StatusOr<int64_t> document = DocumentTable(db).Insert(
+        {.workspace_id = workspace_id, .name = std::string(name),
+         .blob_digest = digest.FileName(), .bytes = static_cast<int64_t>(bytes.size())},
+        &existing);
+    if (document.status().code() == StatusCode::kAlreadyExists) {
+      submitted = {.document_id = existing, .duplicate = true};
+      return OkStatus();
+    }
+    if (!document.ok()) return document.status();
+    submitted.document_id = *document;
+    ASSIGN_OR_RETURN(submitted.job_id, JobTable(db).Create(JobKind::kIngest, workspace_id, *document));
+    return OkStatus();
+  }).get();
+  if (!written.ok()) return written;
+  if (!submitted.duplicate) Enqueue(submitted.job_id);
+  return submitted;
+}
+
+void IngestionService::Enqueue(int64_t job_id) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(job_id);
+  }
+  changed_.notify_all();
+}
+
+void IngestionService::WaitIdle() {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [this] { return stopping_ || (queue_.empty() && running_ == 0); });
+}
+
+void IngestionService::Work(std::stop_token stop) {
+  while (true) {
+    int64_t job_id;
+    {
+      std::unique_lock lock(mu_);
+      changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job_id = queue_.front();
+      queue_.pop_front();
+      ++running_;
+    }
+    Status outcome = RunIngestJob(context_, job_id, stop);
+    if (!outcome.ok()) {
+      HEARTH_LOG(WARNING) << "ingest job " << job_id << ": " << outcome.message();
+    }
+    // The index files follow each document; a crash before this costs only
+    // a catch-up from the change log at the next start.
+    Status saved = context_.indexes->SaveAll();
+    if (!saved.ok()) HEARTH_LOG(WARNING) << "saving vector indexes: " << saved.message();
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+    }
+    changed_.notify_all();
+  }
+}
+
+}  // namespace hearth

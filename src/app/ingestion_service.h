@@ -1,0 +1,89 @@
+// IngestionService: takes uploaded documents and makes them searchable in
+// the background.
+//
+// Submit() stores the original as a content-addressed blob, adds the document
+// to its workspace (the same content twice in one workspace is one
+// document), creates an ingest job and queues it. A pool of workers runs the
+// jobs (app/ingest_job.h). At start, jobs a previous run left queued or
+// running (a crash, kill -9, a shutdown mid-job) are queued again and resume
+// from their last committed batch.
+//
+// Thread-safety: thread-safe. Shutdown() (or the destructor) stops the
+// workers: a running job stops after its current batch and resumes at the
+// next start.
+#ifndef HEARTH_APP_INGESTION_SERVICE_H_
+#define HEARTH_APP_INGESTION_SERVICE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "app/ingest_job.h"
+#include "app/token_counter_cache.h"
+#include "base/status.h"
+#include "base/thread_annotations.h"
+
+namespace hearth {
+
+struct IngestionOptions {
+  // Documents converted and embedded at the same time.
+  int workers = 1;
+  // Jobs that may wait; Submit() refuses more with ResourceExhausted.
+  size_t max_queued_jobs = 10'000;
+  // Chunks per embedding request and per committed transaction.
+  size_t batch_size = 64;
+  // Largest original accepted.
+  uint64_t max_document_bytes = 256ull << 20;
+  DocumentConverterOptions converter;
+};
+
+struct SubmittedDocument {
+  int64_t document_id = 0;
+  int64_t job_id = 0;  // 0 for a duplicate
+  bool duplicate = false;
+};
+
+class IngestionService {
+ public:
+  // `context` names the shared parts (writer, stores, scheduler, indexes);
+  // its converter and batch_size are taken from `options`. Queues the
+  // unfinished jobs and starts the workers.
+  static StatusOr<std::unique_ptr<IngestionService>> Start(const IngestionOptions& options,
+                                                           IngestContext context);
+  ~IngestionService();
+
+  // Stores and queues one document. Errors: InvalidArgument for an empty or
+  // oversized file or a bad name; NotFound for an unknown workspace;
+  // ResourceExhausted when the queue is full (nothing stored then).
+  StatusOr<SubmittedDocument> Submit(int64_t workspace_id, std::string_view name,
+                                     std::string_view bytes);
+
+  // Blocks until no job is queued or running (tests, `hearth ingest`).
+  void WaitIdle();
+
+  void Shutdown();
+
+ private:
+  IngestionService(const IngestionOptions& options, IngestContext context);
+  void Enqueue(int64_t job_id);
+  void Work(std::stop_token stop);
+
+  const IngestionOptions options_;
+  IngestContext context_;
+  TokenCounterCache tokenizers_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<int64_t> queue_ GUARDED_BY(mu_);
+  int running_ GUARDED_BY(mu_) = 0;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::vector<std::jthread> workers_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_APP_INGESTION_SERVICE_H_

@@ -1,0 +1,41 @@
+#include "app/knowledge_base.h"
+
+#include "base/logging.h"
+#include "base/status_macros.h"
+
+namespace hearth {
+
+StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesystem::path& home,
+                                                             ModelStore& models,
+                                                             Scheduler& scheduler,
+                                                             const IngestionOptions& options) {
+  const DatabaseOptions database{.path = home / "hearth.db"};
+  std::unique_ptr<KnowledgeBase> base(new KnowledgeBase());
+  ASSIGN_OR_RETURN(base->writer_, WriteQueue::Open({.database = database}));
+  ASSIGN_OR_RETURN(base->documents_, BlobStore::Open({.root = home / "documents"}));
+  auto open_reader = [database]() { return Database::Open(database); };
+  base->indexes_ = std::make_unique<WorkspaceIndexes>(
+      WorkspaceIndexesOptions{.dir = home / "index"}, open_reader);
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, open_reader());
+  base->workspaces_ = std::make_unique<WorkspaceService>(std::move(reader), *base->writer_,
+                                                          *base->indexes_);
+  ASSIGN_OR_RETURN(base->ingestion_,
+                   IngestionService::Start(options, {.writer = base->writer_.get(),
+                                                     .open_reader = open_reader,
+                                                     .documents = base->documents_.get(),
+                                                     .models = &models,
+                                                     .scheduler = &scheduler,
+                                                     .indexes = base->indexes_.get()}));
+  return base;
+}
+
+KnowledgeBase::~KnowledgeBase() {
+  if (ingestion_) ingestion_->Shutdown();
+  if (indexes_) {
+    Status saved = indexes_->SaveAll();
+    if (!saved.ok()) HEARTH_LOG(WARNING) << "saving vector indexes: " << saved.message();
+  }
+  if (writer_) writer_->Shutdown();
+}
+
+}  // namespace hearth

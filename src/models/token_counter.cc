@@ -1,0 +1,7 @@
+#include "models/token_counter.h"
+
+namespace hearth {
+
+TokenCounter::~TokenCounter() = default;
+
+}  // namespace hearth

@@ -1,0 +1,360 @@
+#include "rag/vector_index.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace hearth {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr size_t kDims = 384;
+
+// Random unit vectors shaped like embeddings: a random point of a 32-d
+// latent space mapped into 384-d, plus noise (i.i.d. 384-d noise has no
+// neighbourhoods for any index to find).
+std::vector<float> RandomVectors(size_t count, size_t dims, uint32_t seed) {
+  std::normal_distribution<float> normal;
+  static const std::vector<float> basis = [&] {
+    std::mt19937 rng(777);
+    std::vector<float> values(32 * kDims);
+    for (float& value : values) value = normal(rng);
+    return values;
+  }();
+  std::mt19937 rng(seed);
+  std::vector<float> out(count * dims);
+  for (size_t i = 0; i < count; ++i) {
+    std::array<float, 32> latent;
+    for (float& value : latent) value = normal(rng);
+    float norm = 0;
+    for (size_t d = 0; d < dims; ++d) {
+      float value = 0.3f * normal(rng);
+      for (size_t k = 0; k < latent.size(); ++k) value += latent[k] * basis[k * kDims + d % kDims];
+      out[i * dims + d] = value;
+      norm += value * value;
+    }
+    for (size_t d = 0; d < dims; ++d) out[i * dims + d] /= std::sqrt(norm);
+  }
+  return out;
+}
+
+std::span<const float> Row(const std::vector<float>& data, size_t i, size_t dims = kDims) {
+  return std::span<const float>(data).subspan(i * dims, dims);
+}
+
+// The exact top k by cosine similarity (vectors are normalized).
+std::vector<uint64_t> ExactTop(const std::vector<float>& data, size_t count,
+                               std::span<const float> query, size_t k) {
+  std::vector<std::pair<float, uint64_t>> scored;
+  for (size_t i = 0; i < count; ++i) {
+    float dot = 0;
+    for (size_t d = 0; d < kDims; ++d) dot += data[i * kDims + d] * query[d];
+    scored.emplace_back(-dot, i);
+  }
+  std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(k), scored.end());
+  std::vector<uint64_t> keys;
+  for (size_t i = 0; i < k; ++i) keys.push_back(scored[i].second);
+  return keys;
+}
+
+std::unique_ptr<VectorIndex> Filled(const std::vector<float>& data, size_t count,
+                                    VectorScalar scalar) {
+  StatusOr<std::unique_ptr<VectorIndex>> index =
+      VectorIndex::Create({.dimensions = kDims, .scalar = scalar});
+  EXPECT_TRUE(index.ok()) << index.status();
+  std::vector<uint64_t> keys(count);
+  for (size_t i = 0; i < count; ++i) keys[i] = i;
+  const Status added = (*index)->AddBatch(keys, std::span<const float>(data).first(count * kDims));
+  EXPECT_TRUE(added.ok()) << added;
+  return std::move(*index);
+}
+
+std::vector<uint64_t> KeysOf(const std::vector<VectorMatch>& matches) {
+  std::vector<uint64_t> keys;
+  for (const VectorMatch& match : matches) keys.push_back(match.key);
+  return keys;
+}
+
+double RecallAt10(const VectorIndex& index, const std::vector<float>& data, size_t count) {
+  const std::vector<float> queries = RandomVectors(100, kDims, 99);
+  size_t found = 0;
+  for (size_t q = 0; q < 100; ++q) {
+    const std::vector<uint64_t> exact = ExactTop(data, count, Row(queries, q), 10);
+    const StatusOr<std::vector<VectorMatch>> approx = index.Search(Row(queries, q), 10);
+    EXPECT_TRUE(approx.ok());
+    const std::vector<uint64_t> keys = KeysOf(*approx);
+    const std::set<uint64_t> got(keys.begin(), keys.end());
+    for (uint64_t key : exact) found += got.count(key);
+  }
+  return static_cast<double>(found) / 1000.0;
+}
+
+class VectorIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("hearth-vector-index-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Saves a small index and returns its path.
+  std::filesystem::path SavedIndex(const std::vector<float>& data, size_t count) {
+    const std::unique_ptr<VectorIndex> index = Filled(data, count, VectorScalar::kF16);
+    const std::filesystem::path path = dir_ / "ws-1.usearch";
+    const Status saved = index->Save(path, {.embedder_id = "sha256-abc", .applied_sequence = 42});
+    EXPECT_TRUE(saved.ok()) << saved;
+    return path;
+  }
+
+  static std::vector<char> ReadAll(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+  }
+  static void WriteAll(const std::filesystem::path& path, const std::vector<char>& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+
+  std::filesystem::path dir_;
+  const VectorIndexExpectation expected_{.embedder_id = "sha256-abc", .dimensions = kDims};
+};
+
+TEST_F(VectorIndexTest, RecallAt10IsHighForF16AndI8) {
+  const std::vector<float> data = RandomVectors(10000, kDims, 1);
+  for (VectorScalar scalar : {VectorScalar::kF16, VectorScalar::kI8}) {
+    const std::unique_ptr<VectorIndex> index = Filled(data, 10000, scalar);
+    ASSERT_NE(index, nullptr);
+    EXPECT_EQ(index->size(), 10000u);
+    EXPECT_GT(index->memory_bytes(), 10000u * kDims / (scalar == VectorScalar::kI8 ? 1 : 2) / 2);
+    EXPECT_GE(RecallAt10(*index, data, 10000), 0.95) << VectorScalarName(scalar);
+  }
+}
+
+TEST_F(VectorIndexTest, SimilaritiesMatchExactCosine) {
+  const std::vector<float> data = RandomVectors(500, kDims, 2);
+  for (VectorScalar scalar : {VectorScalar::kF16, VectorScalar::kI8}) {
+    const std::unique_ptr<VectorIndex> index = Filled(data, 500, scalar);
+    const StatusOr<std::vector<VectorMatch>> top = index->Search(Row(data, 7), 3);
+    ASSERT_TRUE(top.ok());
+    ASSERT_EQ(top->size(), 3u);
+    EXPECT_EQ((*top)[0].key, 7u);
+    for (const VectorMatch& match : *top) {
+      float dot = 0;
+      for (size_t d = 0; d < kDims; ++d) dot += data[7 * kDims + d] * data[match.key * kDims + d];
+      EXPECT_NEAR(match.similarity, dot, 0.01) << VectorScalarName(scalar);
+      EXPECT_NEAR(match.distance, 1 - dot, 0.01);
+    }
+    EXPECT_LE((*top)[0].distance, (*top)[1].distance);
+    EXPECT_LE((*top)[1].distance, (*top)[2].distance);
+  }
+}
+
+TEST_F(VectorIndexTest, RemoveForgetsTheKeyAndAddReplaces) {
+  const std::vector<float> data = RandomVectors(200, kDims, 3);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 200, VectorScalar::kF16);
+  ASSERT_TRUE(index->Remove(7).ok());
+  ASSERT_TRUE(index->Remove(7).ok());  // absent: still OK
+  EXPECT_FALSE(index->Contains(7));
+  EXPECT_EQ(index->size(), 199u);
+  const StatusOr<std::vector<VectorMatch>> top = index->Search(Row(data, 7), 10);
+  ASSERT_TRUE(top.ok());
+  for (const VectorMatch& match : *top) EXPECT_NE(match.key, 7u);
+
+  ASSERT_TRUE(index->Add(8, Row(data, 9)).ok());  // key 8 now holds vector 9
+  EXPECT_EQ(index->size(), 199u);
+  const StatusOr<std::vector<VectorMatch>> again = index->Search(Row(data, 9), 2);
+  ASSERT_TRUE(again.ok());
+  EXPECT_THAT(KeysOf(*again), ::testing::UnorderedElementsAre(8u, 9u));
+}
+
+TEST_F(VectorIndexTest, FilterKeepsOnlyAcceptedKeys) {
+  const std::vector<float> data = RandomVectors(1000, kDims, 4);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 1000, VectorScalar::kF16);
+  const StatusOr<std::vector<VectorMatch>> top =
+      index->Search(Row(data, 3), 5, [](uint64_t key) { return key % 2 == 0; });
+  ASSERT_TRUE(top.ok());
+  ASSERT_EQ(top->size(), 5u);
+  for (const VectorMatch& match : *top) EXPECT_EQ(match.key % 2, 0u);
+}
+
+TEST_F(VectorIndexTest, BadInputsAreRefusedAndChangeNothing) {
+  const std::vector<float> data = RandomVectors(10, kDims, 5);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 10, VectorScalar::kF16);
+  const std::vector<float> short_vector(kDims - 1, 0.1f);
+  EXPECT_THAT(index->Add(100, short_vector).message(), HasSubstr("383 dimensions"));
+  std::vector<float> nan_vector(Row(data, 0).begin(), Row(data, 0).end());
+  nan_vector[5] = std::nanf("");
+  EXPECT_EQ(index->Add(100, nan_vector).code(), StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> keys = {100, 101};
+  std::vector<float> batch(2 * kDims, 0.05f);
+  batch[kDims + 1] = INFINITY;
+  EXPECT_THAT(index->AddBatch(keys, batch).message(), HasSubstr("vector 1"));
+  EXPECT_EQ(index->AddBatch(keys, short_vector).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(index->size(), 10u);
+  EXPECT_FALSE(index->Contains(100));
+  EXPECT_EQ(index->Search(short_vector, 3).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(VectorIndex::Create({.dimensions = 0}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(VectorIndexTest, SaveAndOpenGiveIdenticalResults) {
+  const std::vector<float> data = RandomVectors(2000, kDims, 6);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 2000, VectorScalar::kF16);
+  ASSERT_TRUE(index->Remove(11).ok());
+  const std::filesystem::path path = dir_ / "round.usearch";
+  ASSERT_TRUE(index->Save(path, {.embedder_id = "sha256-abc", .applied_sequence = 42}).ok());
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);  // no temp left
+
+  for (VectorIndexOpenMode mode : {VectorIndexOpenMode::kLoad, VectorIndexOpenMode::kMemoryMap}) {
+    StatusOr<std::unique_ptr<VectorIndex>> opened = VectorIndex::Open(path, expected_, mode);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_EQ((*opened)->header().embedder_id, "sha256-abc");
+    EXPECT_EQ((*opened)->header().applied_sequence, 42);
+    EXPECT_EQ((*opened)->size(), 1999u);
+    EXPECT_EQ((*opened)->Keys(), index->Keys());
+    const std::vector<float> queries = RandomVectors(20, kDims, 7);
+    for (size_t q = 0; q < 20; ++q) {
+      const auto before = index->Search(Row(queries, q), 10);
+      const auto after = (*opened)->Search(Row(queries, q), 10);
+      ASSERT_TRUE(before.ok() && after.ok());
+      EXPECT_EQ(KeysOf(*after), KeysOf(*before));
+    }
+  }
+}
+
+TEST_F(VectorIndexTest, LoadedIndexCanChangeButMappedIndexCannot) {
+  const std::vector<float> data = RandomVectors(100, kDims, 8);
+  const std::filesystem::path path = SavedIndex(data, 50);
+  StatusOr<std::unique_ptr<VectorIndex>> loaded = VectorIndex::Open(path, expected_);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_TRUE((*loaded)->Add(60, Row(data, 60)).ok());
+  EXPECT_TRUE((*loaded)->Remove(1).ok());
+  EXPECT_EQ((*loaded)->size(), 50u);
+  StatusOr<std::unique_ptr<VectorIndex>> mapped =
+      VectorIndex::Open(path, expected_, VectorIndexOpenMode::kMemoryMap);
+  ASSERT_TRUE(mapped.ok());
+  EXPECT_EQ((*mapped)->Add(60, Row(data, 60)).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*mapped)->Remove(1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*mapped)->size(), 50u);
+}
+
+TEST_F(VectorIndexTest, ManyConcurrentSearchesOnAMappedIndex) {
+  const std::vector<float> data = RandomVectors(300, kDims, 14);
+  const std::filesystem::path path = SavedIndex(data, 300);
+  StatusOr<std::unique_ptr<VectorIndex>> mapped =
+      VectorIndex::Open(path, expected_, VectorIndexOpenMode::kMemoryMap);
+  ASSERT_TRUE(mapped.ok());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 24; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = 0; i < 10; ++i) {
+        const size_t key = static_cast<size_t>(t) * 10 + i;
+        const auto top = (*mapped)->Search(Row(data, key), 1);
+        if (!top.ok() || top->empty() || (*top)[0].key != key) ++wrong;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST_F(VectorIndexTest, FlippedPayloadByteIsCorrupt) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(100, kDims, 9), 100);
+  std::vector<char> bytes = ReadAll(path);
+  bytes[bytes.size() - 100] ^= 0x01;
+  WriteAll(path, bytes);
+  const auto opened = VectorIndex::Open(path, expected_);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kInternal);
+  EXPECT_THAT(opened.status().message(), HasSubstr("is corrupt: checksum mismatch"));
+  EXPECT_EQ(ReadAll(path), bytes);  // nothing rewritten
+}
+
+TEST_F(VectorIndexTest, FlippedHeaderByteIsCorrupt) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(100, kDims, 9), 100);
+  std::vector<char> bytes = ReadAll(path);
+  bytes[24] ^= 0x01;  // the applied sequence
+  WriteAll(path, bytes);
+  EXPECT_THAT(VectorIndex::Open(path, expected_).status().message(),
+              HasSubstr("checksum mismatch"));
+}
+
+TEST_F(VectorIndexTest, WrongEmbedderDimensionsOrScalarIsFailedPrecondition) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(10, kDims, 10), 10);
+  const auto other = VectorIndex::Open(path, {.embedder_id = "sha256-def", .dimensions = kDims});
+  EXPECT_EQ(other.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(other.status().message(), HasSubstr("index was built for embedder sha256-abc"));
+  EXPECT_EQ(
+      VectorIndex::Open(path, {.embedder_id = "sha256-abc", .dimensions = 768}).status().code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      VectorIndex::Open(
+          path, {.embedder_id = "sha256-abc", .dimensions = kDims, .scalar = VectorScalar::kI8})
+          .status()
+          .code(),
+      StatusCode::kFailedPrecondition);
+}
+
+TEST_F(VectorIndexTest, TruncatedEmptyOrForeignFilesAreCorrupt) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(100, kDims, 11), 100);
+  std::vector<char> bytes = ReadAll(path);
+  for (size_t keep : {bytes.size() - 1, bytes.size() / 2, size_t{40}, size_t{0}}) {
+    WriteAll(path, std::vector<char>(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(keep)));
+    const auto opened = VectorIndex::Open(path, expected_);
+    EXPECT_EQ(opened.status().code(), StatusCode::kInternal) << keep;
+    EXPECT_THAT(opened.status().message(), HasSubstr("is corrupt")) << keep;
+  }
+  WriteAll(path, std::vector<char>(200, 'x'));
+  EXPECT_THAT(VectorIndex::Open(path, expected_).status().message(), HasSubstr("magic"));
+}
+
+TEST_F(VectorIndexTest, MissingFileIsNotFound) {
+  const auto opened = VectorIndex::Open(dir_ / "absent.usearch", expected_);
+  EXPECT_EQ(opened.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(VectorIndexTest, SaveIntoAMissingFolderFailsAndLeavesNothing) {
+  const std::unique_ptr<VectorIndex> index =
+      Filled(RandomVectors(5, kDims, 12), 5, VectorScalar::kF16);
+  const Status saved = index->Save(dir_ / "no" / "such" / "x.usearch", {.embedder_id = "e"});
+  EXPECT_EQ(saved.code(), StatusCode::kNotFound);
+  const Status too_long = index->Save(dir_ / "x.usearch", {.embedder_id = std::string(2000, 'e')});
+  EXPECT_EQ(too_long.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(std::filesystem::is_empty(dir_));
+}
+
+TEST_F(VectorIndexTest, ConcurrentSearchesWhileAdding) {
+  const std::vector<float> data = RandomVectors(3000, kDims, 13);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 1000, VectorScalar::kF16);
+  std::vector<std::thread> searchers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 24; ++t) {  // more than the index's search slots
+    searchers.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        if (!index->Search(Row(data, static_cast<size_t>(t * 20 + i)), 5).ok()) ++failures;
+      }
+    });
+  }
+  for (uint64_t key = 1000; key < 3000; ++key) ASSERT_TRUE(index->Add(key, Row(data, key)).ok());
+  for (std::thread& thread : searchers) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(index->size(), 3000u);
+}
+
+}  // namespace
+}  // namespace hearth

@@ -1,0 +1,266 @@
+#include "server/workspace_routes.h"
+
+#include <chrono>
+#include <string>
+
+#include "app/ingestion_service.h"
+#include "app/workspace_service.h"
+#include "base/clock.h"
+#include "base/status_macros.h"
+#include "base/value_parsers.h"
+#include "nlohmann/json.hpp"
+#include "server/json_body.h"
+
+namespace hearth::internal {
+namespace {
+
+using nlohmann::json;
+
+// Files one upload request may carry.
+constexpr size_t kMaxFilesPerUpload = 100;
+
+std::string Time(int64_t unix_ms) {
+  return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
+}
+
+json WorkspaceJson(const WorkspaceRow& row) {
+  return {{"id", row.id},
+          {"slug", row.slug},
+          {"name", row.settings.name},
+          {"embedder", row.settings.embedder},
+          {"chunk_tokens", row.settings.chunk_tokens},
+          {"chunk_overlap_tokens", row.settings.chunk_overlap_tokens},
+          {"vector_type", VectorTypeName(row.settings.vector_type)},
+          {"created_at", Time(row.created_at_ms)},
+          {"updated_at", Time(row.updated_at_ms)}};
+}
+
+json DocumentJson(const DocumentRow& row) {
+  json warnings = json::array();
+  size_t start = 0;
+  while (start < row.warnings.size()) {
+    size_t end = row.warnings.find('\n', start);
+    if (end == std::string::npos) end = row.warnings.size();
+    if (end > start) warnings.push_back(row.warnings.substr(start, end - start));
+    start = end + 1;
+  }
+  json body = {{"id", row.id},
+               {"name", row.name},
+               {"digest", row.blob_digest},
+               {"bytes", row.bytes},
+               {"format", row.format},
+               {"title", row.title},
+               {"pages", row.page_count},
+               {"status", DocumentStatusName(row.status)},
+               {"warnings", warnings},
+               {"pinned", row.pinned},
+               {"created_at", Time(row.created_at_ms)},
+               {"updated_at", Time(row.updated_at_ms)}};
+  if (!row.error.empty()) body["error"] = row.error;
+  return body;
+}
+
+json JobJson(const JobRow& row) {
+  json body = {{"id", row.id},
+               {"kind", JobKindName(row.kind)},
+               {"workspace_id", row.workspace_id},
+               {"state", JobStateName(row.state)},
+               {"pages_done", row.progress.pages_done},
+               {"chunks_total", row.progress.chunks_total},
+               {"chunks_done", row.progress.chunks_done},
+               {"created_at", Time(row.created_at_ms)}};
+  if (row.document_id) body["document_id"] = *row.document_id;
+  if (!row.error.empty()) body["error"] = row.error;
+  if (row.started_at_ms) body["started_at"] = Time(*row.started_at_ms);
+  if (row.finished_at_ms) {
+    body["finished_at"] = Time(*row.finished_at_ms);
+    if (row.started_at_ms && *row.finished_at_ms > *row.started_at_ms &&
+        row.progress.chunks_done > 0) {
+      const double seconds = static_cast<double>(*row.finished_at_ms - *row.started_at_ms) / 1000;
+      body["chunks_per_second"] = static_cast<double>(row.progress.chunks_done) / seconds;
+    }
+  }
+  return body;
+}
+
+// An integer field in [min, max], or `fallback` when absent.
+StatusOr<int64_t> IntField(const json& body, const char* key, int64_t fallback, int64_t min,
+                           int64_t max) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max) {
+    return InvalidArgumentError("\"" + std::string(key) + "\" must be an integer from " +
+                                std::to_string(min) + " to " + std::to_string(max));
+  }
+  return it->get<int64_t>();
+}
+
+StatusOr<WorkspaceSettings> SettingsFrom(const json& body, WorkspaceSettings settings) {
+  ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));
+  if (name) settings.name = *name;
+  ASSIGN_OR_RETURN(std::optional<std::string> embedder, OptionalString(body, "embedder"));
+  if (embedder) settings.embedder = *embedder;
+  ASSIGN_OR_RETURN(settings.chunk_tokens,
+                   IntField(body, "chunk_tokens", settings.chunk_tokens, 16, 8192));
+  ASSIGN_OR_RETURN(settings.chunk_overlap_tokens,
+                   IntField(body, "chunk_overlap_tokens", settings.chunk_overlap_tokens, 0, 4096));
+  ASSIGN_OR_RETURN(std::optional<std::string> vectors, OptionalString(body, "vector_type"));
+  if (vectors) {
+    if (*vectors == "f16") {
+      settings.vector_type = VectorType::kF16;
+    } else if (*vectors == "i8") {
+      settings.vector_type = VectorType::kI8;
+    } else {
+      return InvalidArgumentError("\"vector_type\" must be \"f16\" or \"i8\"");
+    }
+  }
+  return settings;
+}
+
+void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& request,
+                     httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  StatusOr<std::optional<std::string>> slug = OptionalString(*body, "slug");
+  if (!slug.ok()) return SetJsonError(response, slug.status());
+  if (!*slug) return SetJsonError(response, InvalidArgumentError("\"slug\" is required"));
+  WorkspaceSettings defaults;
+  defaults.name = **slug;
+  StatusOr<WorkspaceSettings> settings = SettingsFrom(*body, defaults);
+  if (!settings.ok()) return SetJsonError(response, settings.status());
+  StatusOr<WorkspaceRow> created = workspaces.CreateWorkspace(**slug, *settings);
+  if (!created.ok()) return SetJsonError(response, created.status());
+  response.status = 201;
+  SetJson(response, WorkspaceJson(*created));
+}
+
+// The workspace the path names, or an error already set on `response`.
+std::optional<WorkspaceRow> PathWorkspace(WorkspaceService& workspaces,
+                                          const httplib::Request& request,
+                                          httplib::Response& response) {
+  StatusOr<WorkspaceRow> workspace = workspaces.GetWorkspace(request.path_params.at("slug"));
+  if (!workspace.ok()) {
+    SetJsonError(response, workspace.status());
+    return std::nullopt;
+  }
+  return *workspace;
+}
+
+std::optional<int64_t> PathId(const httplib::Request& request, httplib::Response& response) {
+  StatusOr<int64_t> id = ParseInt64(request.path_params.at("id"));
+  if (!id.ok() || *id < 1) {
+    SetJsonError(response, NotFoundError("no such id '" + request.path_params.at("id") + "'"));
+    return std::nullopt;
+  }
+  return *id;
+}
+
+void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
+            const httplib::Request& request, httplib::Response& response) {
+  std::optional<WorkspaceRow> workspace = PathWorkspace(workspaces, request, response);
+  if (!workspace) return;
+  if (!request.is_multipart_form_data()) {
+    return SetJsonError(response, InvalidArgumentError(
+                                      "send the files as multipart/form-data, field \"file\""));
+  }
+  const size_t count = request.form.get_file_count("file");
+  if (count == 0) {
+    return SetJsonError(response, InvalidArgumentError("no \"file\" part in the upload"));
+  }
+  if (count > kMaxFilesPerUpload) {
+    return SetJsonError(response, InvalidArgumentError(
+                                      "at most " + std::to_string(kMaxFilesPerUpload) +
+                                      " files per upload; send the rest in another request"));
+  }
+  json results = json::array();
+  for (const httplib::FormData& file : request.form.get_files("file")) {
+    const std::string name = file.filename.empty() ? "upload" : file.filename;
+    StatusOr<SubmittedDocument> submitted = ingestion.Submit(workspace->id, name, file.content);
+    if (!submitted.ok()) {
+      results.push_back({{"name", name}, {"error", submitted.status().message()}});
+      continue;
+    }
+    json entry = {{"name", name}, {"document_id", submitted->document_id},
+                  {"duplicate", submitted->duplicate}};
+    if (submitted->job_id != 0) entry["job_id"] = submitted->job_id;
+    results.push_back(entry);
+  }
+  response.status = 202;
+  SetJson(response, json{{"documents", results}});
+}
+
+}  // namespace
+
+void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& services) {
+  if (services.workspaces == nullptr || services.ingestion == nullptr) return;
+  WorkspaceService& workspaces = *services.workspaces;
+  IngestionService& ingestion = *services.ingestion;
+  server.Post("/api/v1/workspaces", [&workspaces](const httplib::Request& request,
+                                                  httplib::Response& response) {
+    CreateWorkspace(workspaces, request, response);
+  });
+  server.Get("/api/v1/workspaces", [&workspaces](const httplib::Request&, httplib::Response& response) {
+    StatusOr<std::vector<WorkspaceRow>> rows = workspaces.ListWorkspaces();
+    if (!rows.ok()) return SetJsonError(response, rows.status());
+    json list = json::array();
+    for (const WorkspaceRow& row : *rows) list.push_back(WorkspaceJson(row));
+    SetJson(response, json{{"workspaces", list}});
+  });
+  server.Get("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
+                                                       httplib::Response& response) {
+    if (auto workspace = PathWorkspace(workspaces, request, response)) {
+      SetJson(response, WorkspaceJson(*workspace));
+    }
+  });
+  server.Delete("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
+                                                          httplib::Response& response) {
+    auto workspace = PathWorkspace(workspaces, request, response);
+    if (!workspace) return;
+    Status deleted = workspaces.DeleteWorkspace(workspace->id);
+    if (!deleted.ok()) return SetJsonError(response, deleted);
+    SetJson(response, json{{"deleted", workspace->slug}});
+  });
+  server.Post("/api/v1/workspaces/:slug/documents",
+              [&workspaces, &ingestion](const httplib::Request& request,
+                                        httplib::Response& response) {
+                Upload(workspaces, ingestion, request, response);
+              });
+  server.Get("/api/v1/workspaces/:slug/documents", [&workspaces](const httplib::Request& request,
+                                                                 httplib::Response& response) {
+    auto workspace = PathWorkspace(workspaces, request, response);
+    if (!workspace) return;
+    StatusOr<std::vector<DocumentRow>> rows = workspaces.ListDocuments(workspace->id);
+    if (!rows.ok()) return SetJsonError(response, rows.status());
+    json list = json::array();
+    for (const DocumentRow& row : *rows) list.push_back(DocumentJson(row));
+    SetJson(response, json{{"documents", list}});
+  });
+  server.Get("/api/v1/workspaces/:slug/documents/:id",
+             [&workspaces](const httplib::Request& request, httplib::Response& response) {
+               auto workspace = PathWorkspace(workspaces, request, response);
+               auto id = workspace ? PathId(request, response) : std::nullopt;
+               if (!id) return;
+               StatusOr<DocumentRow> row = workspaces.GetDocument(workspace->id, *id);
+               if (!row.ok()) return SetJsonError(response, row.status());
+               SetJson(response, DocumentJson(*row));
+             });
+  server.Delete("/api/v1/workspaces/:slug/documents/:id",
+                [&workspaces](const httplib::Request& request, httplib::Response& response) {
+                  auto workspace = PathWorkspace(workspaces, request, response);
+                  auto id = workspace ? PathId(request, response) : std::nullopt;
+                  if (!id) return;
+                  Status deleted = workspaces.DeleteDocument(workspace->id, *id);
+                  if (!deleted.ok()) return SetJsonError(response, deleted);
+                  SetJson(response, json{{"deleted", *id}});
+                });
+  server.Get("/api/v1/jobs/:id", [&workspaces](const httplib::Request& request,
+                                               httplib::Response& response) {
+    auto id = PathId(request, response);
+    if (!id) return;
+    StatusOr<JobRow> job = workspaces.GetJob(*id);
+    if (!job.ok()) return SetJsonError(response, job.status());
+    SetJson(response, JobJson(*job));
+  });
+}
+
+}  // namespace hearth::internal

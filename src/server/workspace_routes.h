@@ -1,0 +1,28 @@
+// hearth's own API for knowledge bases, under /api/v1 (the part ingestion
+// needs; retrieval and chat come with the RAG routes):
+//
+//   POST   /api/v1/workspaces                              create
+//   GET    /api/v1/workspaces                              list
+//   GET    /api/v1/workspaces/{slug}                       one
+//   DELETE /api/v1/workspaces/{slug}                       delete with its documents
+//   POST   /api/v1/workspaces/{slug}/documents             upload (multipart, field "file", several)
+//   GET    /api/v1/workspaces/{slug}/documents             list with status
+//   GET    /api/v1/workspaces/{slug}/documents/{id}        one
+//   DELETE /api/v1/workspaces/{slug}/documents/{id}        delete (chunks, FTS rows, vectors)
+//   GET    /api/v1/jobs/{id}                               ingestion progress
+//
+// Errors are {"error": "..."} with the status of http_status.h.
+#ifndef HEARTH_SERVER_WORKSPACE_ROUTES_H_
+#define HEARTH_SERVER_WORKSPACE_ROUTES_H_
+
+#include "httplib.h"
+#include "server/server_services.h"
+
+namespace hearth::internal {
+
+// Registers the routes when services.workspaces and services.ingestion are set.
+void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& services);
+
+}  // namespace hearth::internal
+
+#endif  // HEARTH_SERVER_WORKSPACE_ROUTES_H_
