@@ -18,6 +18,8 @@ constexpr Command kCommands[] = {
     {"quantize", "make a quantized copy of a model: hearth quantize NAME --type q4_K_M", RunQuantize},
     {"doctor", "which quantization of a model fits this machine's memory", RunDoctor},
     {"ingest", "add documents to a workspace: hearth ingest WORKSPACE FILE_OR_DIR...", RunIngest},
+    {"check", "verify that the database, indexes and documents agree (--repair rebuilds indexes)",
+     RunCheck},
     {"run", "chat with a model on the terminal: hearth run NAME [PROMPT]", RunRun},
     {"ps", "list the models the running server holds in memory, and why", RunPs},
     {"stop", "unload a model from the running server: hearth stop NAME", RunStop},

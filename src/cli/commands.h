@@ -53,6 +53,7 @@ int RunRm(const CommandArgs& args);
 int RunCp(const CommandArgs& args);
 int RunRun(const CommandArgs& args);
 int RunIngest(const CommandArgs& args);
+int RunCheck(const CommandArgs& args);
 int RunPs(const CommandArgs& args);
 int RunStop(const CommandArgs& args);
 

@@ -68,10 +68,13 @@ StatusOr<GenerationInput> LlamaEngine::PrepareGeneration(const GenerateRequest& 
                                               request.add_special, /*parse_special=*/true));
   if (input.prompt.empty()) return InvalidArgumentError("the prompt is empty");
   const auto context = static_cast<size_t>(model_->context_length());
-  if (input.prompt.size() > context) {
+  // A prompt must leave room for at least one generated token (the server
+  // checks the same before it starts a stream: server/chat_preparation.h).
+  if (input.prompt.size() >= context) {
     return InvalidArgumentError("the prompt is " + Count(input.prompt.size()) +
-                                " tokens, longer than the context of " + Count(context) +
-                                " tokens; shorten it or load the model with a larger context");
+                                " tokens, too long for the context of " + Count(context) +
+                                " tokens (it must leave room for the reply): shorten it or ask for "
+                                "more context (options.num_ctx, or the model's num_ctx parameter)");
   }
   ASSIGN_OR_RETURN(input.sampler, BuildSamplerChain(model_->vocab(), request.sampling,
                                                     request.grammar, model_->context_length()));

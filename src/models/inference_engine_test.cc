@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -268,6 +269,27 @@ TEST_F(InferenceEngineTest, APromptLongerThanTheContextIsRefusedWithBothNumbers)
   EXPECT_THAT(result.status().message(),
               AllOf(HasSubstr(std::to_string(tokens->size())), HasSubstr("16")));
   EXPECT_TRUE(engine->Generate(Greedy(kOnce, 2), {}, {}).ok());
+}
+
+TEST_F(InferenceEngineTest, APromptMustLeaveRoomForOneGeneratedToken) {
+  auto engine = Open(/*slots=*/1, /*batch_size=*/512, /*context_length=*/16);
+  ASSERT_NE(engine, nullptr);
+  // Prompts of each length in tokens (BOS included) up to past the context.
+  std::map<size_t, std::string> by_length;
+  std::string prompt = "Once";
+  for (int i = 0; i < 40; ++i) {
+    StatusOr<std::vector<int32_t>> tokens = engine->Tokenize(prompt, true);
+    ASSERT_TRUE(tokens.ok()) << tokens.status();
+    by_length.emplace(tokens->size(), prompt);
+    prompt += " a";
+  }
+  ASSERT_TRUE(by_length.contains(15) && by_length.contains(16));
+  StatusOr<GenerateResult> fits = engine->Generate(Greedy(by_length[15], 1), {}, {});
+  EXPECT_TRUE(fits.ok()) << fits.status();
+  StatusOr<GenerateResult> full = engine->Generate(Greedy(by_length[16], 1), {}, {});
+  EXPECT_EQ(full.status().code(), StatusCode::kInvalidArgument);
+  // The server's streamed routes give the same advice (server/chat_preparation.h).
+  EXPECT_THAT(full.status().message(), AllOf(HasSubstr("16"), HasSubstr("options.num_ctx")));
 }
 
 TEST_F(InferenceEngineTest, AGrammarRestrictsTheOutput) {

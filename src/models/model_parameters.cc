@@ -234,6 +234,31 @@ StatusOr<ModelParameters> ParseModelParameters(std::string_view json) {
   return parameters;
 }
 
+StatusOr<std::optional<int64_t>> IntegerModelParameter(const ModelParameters& parameters,
+                                                       std::string_view name) {
+  const ParameterSpec* spec = FindModelParameter(name);
+  if (spec == nullptr || spec->type != ParameterType::kInteger) {
+    return InvalidArgumentError("'" + std::string(name) + "' is not an integer parameter");
+  }
+  auto it = parameters.find(std::string(name));
+  if (it == parameters.end()) return std::optional<int64_t>();
+  ASSIGN_OR_RETURN(Json value, ConvertParameter(it->first, it->second));
+  return std::optional<int64_t>(value.get<int64_t>());
+}
+
+StatusOr<std::optional<double>> NumberModelParameter(const ModelParameters& parameters,
+                                                     std::string_view name) {
+  const ParameterSpec* spec = FindModelParameter(name);
+  if (spec == nullptr ||
+      (spec->type != ParameterType::kNumber && spec->type != ParameterType::kInteger)) {
+    return InvalidArgumentError("'" + std::string(name) + "' is not a number parameter");
+  }
+  auto it = parameters.find(std::string(name));
+  if (it == parameters.end()) return std::optional<double>();
+  ASSIGN_OR_RETURN(Json value, ConvertParameter(it->first, it->second));
+  return std::optional<double>(value.get<double>());
+}
+
 ModelParameters MergeModelParameters(const ModelParameters& base,
                                      const ModelParameters& overrides) {
   ModelParameters merged = base;

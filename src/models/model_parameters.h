@@ -22,7 +22,9 @@
 #ifndef HEARTH_MODELS_MODEL_PARAMETERS_H_
 #define HEARTH_MODELS_MODEL_PARAMETERS_H_
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -73,6 +75,19 @@ StatusOr<std::string> SerializeModelParameters(const ModelParameters& parameters
 // a JSON object of numbers, booleans, strings and arrays of those, or is
 // larger than 1 MiB.
 StatusOr<ModelParameters> ParseModelParameters(std::string_view json);
+
+// The value `parameters` gives the integer parameter `name` (num_ctx,
+// num_predict, top_k, seed, ...), or nullopt when it gives none. Errors:
+// InvalidArgument when the stored value is not valid for the parameter (the
+// message as ValidateModelParameters words it) or `name` is not a known
+// integer parameter.
+StatusOr<std::optional<int64_t>> IntegerModelParameter(const ModelParameters& parameters,
+                                                       std::string_view name);
+
+// The same for a number parameter (temperature, top_p, ...); integer
+// parameters are read too.
+StatusOr<std::optional<double>> NumberModelParameter(const ModelParameters& parameters,
+                                                     std::string_view name);
 
 // `base` with every name in `overrides` replaced by the override's values.
 ModelParameters MergeModelParameters(const ModelParameters& base,

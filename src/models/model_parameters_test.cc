@@ -101,5 +101,32 @@ TEST(ModelParametersTest, MergeReplacesWholeNames) {
   EXPECT_EQ(merged, (ModelParameters{{"stop", {"c"}}, {"temperature", {"0.5"}}, {"top_k", {"5"}}}));
 }
 
+TEST(ModelParametersTest, TypedAccessorsReadStoredValues) {
+  const ModelParameters parameters = {{"num_ctx", {"4096"}}, {"temperature", {"0.25"}}};
+  StatusOr<std::optional<int64_t>> num_ctx = IntegerModelParameter(parameters, "num_ctx");
+  ASSERT_TRUE(num_ctx.ok()) << num_ctx.status();
+  EXPECT_EQ(*num_ctx, 4096);
+  StatusOr<std::optional<double>> temperature = NumberModelParameter(parameters, "temperature");
+  ASSERT_TRUE(temperature.ok()) << temperature.status();
+  EXPECT_EQ(*temperature, 0.25);
+  StatusOr<std::optional<int64_t>> absent = IntegerModelParameter(parameters, "num_predict");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value());
+}
+
+TEST(ModelParametersTest, TypedAccessorsRefuseBadStoredValues) {
+  // A params layer from a registry is not validated when it is stored.
+  const ModelParameters parameters = {{"num_ctx", {"lots"}}, {"top_p", {"7"}}};
+  StatusOr<std::optional<int64_t>> num_ctx = IntegerModelParameter(parameters, "num_ctx");
+  EXPECT_EQ(num_ctx.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(num_ctx.status().message(),
+              HasSubstr("PARAMETER num_ctx: 'lots' is not a whole number"));
+  StatusOr<std::optional<double>> top_p = NumberModelParameter(parameters, "top_p");
+  EXPECT_THAT(top_p.status().message(), HasSubstr("is outside 0..1"));
+  EXPECT_EQ(IntegerModelParameter(parameters, "temperature").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(NumberModelParameter(parameters, "stop").status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace hearth

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "models/loaded_model.h"
 #include "models/memory_planner.h"
 #include "models/model_event_log.h"
+#include "models/model_parameters.h"
 #include "models/placement.h"
 #include "models/quantization_advisor.h"
 
@@ -43,6 +45,37 @@ uint64_t MachineBudget() {
 
 std::chrono::milliseconds MillisSince(SteadyTime start, const Clock& clock) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now() - start);
+}
+
+// The model's training context (n_ctx_train); 0 when unknown (remote models).
+int64_t TrainingContext(const ResolvedModel& model) {
+  if (!model.gguf) return 0;
+  return static_cast<int64_t>(model.gguf->GetArchUint("context_length").value_or(0));
+}
+
+// The context a request needs: its own num_ctx, else the model's num_ctx
+// parameter (a default the request overrides), else 0 (no preference);
+// never more than the model was trained for, since no load could give more.
+// Errors: InvalidArgument when the stored num_ctx parameter is bad.
+StatusOr<int32_t> WantedContext(const ResolvedModel& model, const ModelRequest& request) {
+  int64_t wanted = request.context_length;
+  if (wanted <= 0) {
+    StatusOr<std::optional<int64_t>> stored = IntegerModelParameter(model.parameters, "num_ctx");
+    if (!stored.ok()) {
+      return InvalidArgumentError("model '" + request.model.DisplayName() +
+                                  "' has a bad stored parameter: " + stored.status().message());
+    }
+    wanted = stored->value_or(0);
+  }
+  const int64_t trained = TrainingContext(model);
+  if (wanted > 0 && trained > 0) wanted = std::min(wanted, trained);
+  return static_cast<int32_t>(std::clamp<int64_t>(wanted, 0, INT32_MAX));
+}
+
+// The context the request asked for, when the lease serves less.
+std::optional<int32_t> ClampedFrom(const ModelRequest& request, const ModelLoadOptions& served) {
+  if (request.context_length > served.context_length) return request.context_length;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -183,8 +216,12 @@ class Scheduler::Impl : public internal::LeaseOwner {
     std::lock_guard lock(mu_);
     auto it = loaded_.find(request.model.Key());
     if (it == loaded_.end() || it->second->unload_reason) return std::nullopt;
-    if (request.context_length > it->second->options.context_length) return std::nullopt;
-    return LeaseLocked(it->second, request);
+    // A bad stored num_ctx goes on to LoadAndLease, which reports it.
+    StatusOr<int32_t> wanted = WantedContext(it->second->resolved, request);
+    if (!wanted.ok() || *wanted > it->second->options.context_length) return std::nullopt;
+    ModelLease lease = LeaseLocked(it->second, request);
+    lease.SetLoadInfo(std::chrono::nanoseconds(0), ClampedFrom(request, it->second->options));
+    return lease;
   }
 
   ModelLease LeaseLocked(const ModelPtr& model, const ModelRequest& request) {
@@ -201,15 +238,20 @@ class Scheduler::Impl : public internal::LeaseOwner {
       return FailedPreconditionError("model '" + request.model.DisplayName() +
                                      "' has no GGUF to load");
     }
-    ModelLoadOptions wanted = RequestedOptions(model, request);
+    ASSIGN_OR_RETURN(int32_t context, WantedContext(model, request));
+    ModelLoadOptions wanted = RequestedOptions(model, context);
     if (ModelPtr existing = FindLoaded(request.model.Key())) {
-      // Loaded with less context than this request asks for.
-      if (!ReloadFits(existing, model, wanted)) return LeaseClamped(existing, request);
+      // Here it is being unloaded (`stop`) or has less context than wanted;
+      // a reload that would give no more context is never worth it.
+      if (wanted.context_length <= existing->options.context_length ||
+          !ReloadFits(existing, model, wanted)) {
+        return LeaseClamped(existing, request);
+      }
       UnloadWhenIdle(existing->key, "reloading with context " +
                                         std::to_string(wanted.context_length) + " (was " +
                                         std::to_string(existing->options.context_length) + ")");
     }
-    ASSIGN_OR_RETURN(Placement placement, PlaceLocked(model, wanted, request));
+    ASSIGN_OR_RETURN(Placement placement, PlaceLocked(model, wanted, context, request));
     for (const ModelPtr& victim : placement.victims) {
       FinishUnload(victim, "evicted (idle, least recently used) to make room for " +
                                request.model.DisplayName());
@@ -231,7 +273,7 @@ class Scheduler::Impl : public internal::LeaseOwner {
 
   // Decides where the new model goes; takes the victims out of the table.
   StatusOr<Placement> PlaceLocked(const ResolvedModel& model, const ModelLoadOptions& wanted,
-                                  const ModelRequest& request) {
+                                  int32_t min_context, const ModelRequest& request) {
     std::lock_guard lock(mu_);
     std::vector<PlacementCandidate> idle;
     std::vector<std::string> holders;
@@ -249,7 +291,7 @@ class Scheduler::Impl : public internal::LeaseOwner {
                          .used = UsedLocked(),
                          .idle = std::move(idle),
                          .holders = std::move(holders),
-                         .min_context = std::max<int32_t>(request.context_length, 0),
+                         .min_context = min_context,
                          .model_display = request.model.DisplayName()};
     ASSIGN_OR_RETURN(PlacementDecision decision, DecidePlacement(input));
     Placement placement{.plan = std::move(decision.plan)};
@@ -291,7 +333,7 @@ class Scheduler::Impl : public internal::LeaseOwner {
     loaded_[loaded->key] = loaded;
     ModelLease lease = LeaseLocked(loaded, request);
     lease.SetLoadInfo(std::max(std::chrono::nanoseconds(took), std::chrono::nanoseconds(1)),
-                      std::nullopt);
+                      ClampedFrom(request, loaded->options));
     return lease;
   }
 
@@ -309,7 +351,7 @@ class Scheduler::Impl : public internal::LeaseOwner {
     std::lock_guard lock(mu_);
     if (existing->gone) return UnavailableError("model '" + existing->display + "' was unloaded");
     ModelLease lease = LeaseLocked(existing, request);
-    lease.SetLoadInfo(std::chrono::nanoseconds(0), request.context_length);
+    lease.SetLoadInfo(std::chrono::nanoseconds(0), ClampedFrom(request, existing->options));
     return lease;
   }
 
@@ -327,15 +369,16 @@ class Scheduler::Impl : public internal::LeaseOwner {
     return EstimateFootprint(*model.gguf, wanted).total() <= available + freeable;
   }
 
-  ModelLoadOptions RequestedOptions(const ResolvedModel& model, const ModelRequest& request) const {
+  // `context` is WantedContext's; 0 takes the default.
+  ModelLoadOptions RequestedOptions(const ResolvedModel& model, int32_t context) const {
     ModelLoadOptions wanted;
     wanted.model_path = model.model_path;
     wanted.slots = options_.slots;
     wanted.threads = options_.threads;
     wanted.batch_size = options_.batch_size;
-    int32_t context = request.context_length > 0 ? request.context_length : options_.default_context;
-    if (std::optional<uint64_t> trained = model.gguf->GetArchUint("context_length")) {
-      context = static_cast<int32_t>(std::min<uint64_t>(static_cast<uint64_t>(context), *trained));
+    if (context <= 0) context = options_.default_context;
+    if (const int64_t trained = TrainingContext(model); trained > 0) {
+      context = static_cast<int32_t>(std::min<int64_t>(context, trained));
     }
     if (model.gguf->IsEmbeddingModel()) {
       // Embedders and rerankers take whole inputs per decode: one slot, and

@@ -253,6 +253,65 @@ TEST_F(SchedulerTest, LargerContextWhileServingIsClampedAndSaysSo) {
   EXPECT_EQ(Count(ModelEventKind::kLoad), 1);
 }
 
+TEST_F(SchedulerTest, TheSameRequestTwiceLoadsOnce) {
+  Start({.memory_budget = 1000 * kGiB, .default_context = 512});
+  for (int i = 0; i < 2; ++i) {
+    auto lease = scheduler_->Acquire({.model = Name("chat"), .context_length = 1024});
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    EXPECT_EQ(lease->options().context_length, 1024);
+    EXPECT_FALSE(lease->clamped_from().has_value());
+  }
+  EXPECT_EQ(Count(ModelEventKind::kLoad), 1);
+  EXPECT_EQ(Count(ModelEventKind::kUnload), 0);
+}
+
+TEST_F(SchedulerTest, MoreContextThanTrainedIsServedByTheLoadedModel) {
+  // The tiny decoder is trained for 2048 tokens: no load can give more, so
+  // asking for more never reloads, idle or serving, and says it was clamped.
+  Start({.memory_budget = 1000 * kGiB, .default_context = 4096});
+  for (int i = 0; i < 3; ++i) {
+    auto lease = scheduler_->Acquire({.model = Name("chat"), .context_length = 8192});
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    EXPECT_EQ(lease->options().context_length, 2048);
+    EXPECT_EQ(lease->clamped_from(), 8192);
+  }
+  auto serving = scheduler_->Acquire({.model = Name("chat")});
+  ASSERT_TRUE(serving.ok());
+  EXPECT_FALSE(serving->clamped_from().has_value());
+  auto busy = scheduler_->Acquire({.model = Name("chat"), .context_length = 100000});
+  ASSERT_TRUE(busy.ok()) << busy.status();
+  EXPECT_EQ(busy->clamped_from(), 100000);
+  EXPECT_EQ(Count(ModelEventKind::kLoad), 1);
+  EXPECT_EQ(Count(ModelEventKind::kUnload), 0);
+  ASSERT_THAT(loads_with_, SizeIs(1));
+  EXPECT_EQ(loads_with_[0].context_length, 2048);
+}
+
+TEST_F(SchedulerTest, TheModelsNumCtxIsTheDefaultARequestOverrides) {
+  ASSERT_TRUE(store_->Create(Name("chat-ctx"), {.from_model = Name("chat"),
+                                                .parameters = {{"num_ctx", {"1024"}}}})
+                  .ok());
+  Start({.memory_budget = 1000 * kGiB, .default_context = 512});
+  {
+    auto lease = scheduler_->Acquire({.model = Name("chat-ctx")});
+    ASSERT_TRUE(lease.ok()) << lease.status();
+    EXPECT_EQ(lease->options().context_length, 1024);
+  }
+  {  // less than loaded: served as is
+    auto lease = scheduler_->Acquire({.model = Name("chat-ctx"), .context_length = 256});
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(lease->options().context_length, 1024);
+  }
+  EXPECT_EQ(Count(ModelEventKind::kLoad), 1);
+  {
+    auto lease = scheduler_->Acquire({.model = Name("chat-ctx"), .context_length = 2048});
+    ASSERT_TRUE(lease.ok());
+    EXPECT_EQ(lease->options().context_length, 2048);
+  }
+  EXPECT_EQ(Count(ModelEventKind::kLoad), 2);
+  EXPECT_THAT(scheduler_->Events()[1].reason, HasSubstr("reloading with context 2048 (was 1024)"));
+}
+
 TEST_F(SchedulerTest, ACrashedRunnerIsReplacedThenBackedOff) {
   Start({.memory_budget = 1000 * kGiB, .max_crashes = 2});
   for (int crash = 0; crash < 2; ++crash) {

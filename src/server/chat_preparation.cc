@@ -34,6 +34,19 @@ StatusOr<std::shared_ptr<const ChatFormatter>> FormatChatFor(const ServerService
   return formatter;
 }
 
+Status CheckPromptFits(ModelLease& lease, const GenerateRequest& generate) {
+  if (lease.model().remote) return OkStatus();
+  ASSIGN_OR_RETURN(std::vector<int32_t> tokens,
+                   lease.backend().Tokenize(generate.prompt, generate.add_special));
+  const int32_t context = lease.options().context_length;
+  if (static_cast<int64_t>(tokens.size()) < context) return OkStatus();
+  // The engine's words (models/inference_engine.cc), so that both paths read alike.
+  return InvalidArgumentError("the prompt is " + std::to_string(tokens.size()) +
+                              " tokens, too long for the context of " + std::to_string(context) +
+                              " tokens (it must leave room for the reply): shorten it or ask for "
+                              "more context (options.num_ctx, or the model's num_ctx parameter)");
+}
+
 StatusOr<LeasedChat> LeaseAndFormatChat(const ServerServices& services, const ModelRequest& model,
                                         ChatFormatRequest* chat, const std::string& format,
                                         GenerateRequest* generate) {

@@ -40,6 +40,14 @@ StatusOr<std::shared_ptr<const ChatFormatter>> FormatChatFor(const ServerService
                                                              const std::string& format,
                                                              GenerateRequest* generate);
 
+// Checks, before a streamed answer's 200 is sent, what the engine would
+// check only once generation starts: that `generate`'s prompt, tokenized by
+// the lease's model, leaves room in its context for at least one generated
+// token. A remote model's provider checks for itself (always OK here).
+// Errors: InvalidArgument naming both token counts and options.num_ctx; the
+// tokenizer's (Unavailable when the runner died).
+Status CheckPromptFits(ModelLease& lease, const GenerateRequest& generate);
+
 }  // namespace hearth::internal
 
 #endif  // HEARTH_SERVER_CHAT_PREPARATION_H_

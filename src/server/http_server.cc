@@ -17,6 +17,7 @@
 #include "server/model_routes.h"
 #include "server/ollama_chat_route.h"
 #include "server/ollama_admin_routes.h"
+#include "server/openai_responses.h"
 #include "server/openai_routes.h"
 #include "server/system_routes.h"
 #include "server/workspace_routes.h"
@@ -30,16 +31,49 @@ constexpr char kJson[] = "application/json; charset=utf-8";
 // runner restarting).
 constexpr char kRetryAfterSeconds[] = "2";
 
-void SetError(httplib::Response& response, const Status& status) {
+// OpenAI's clients read {"error": {"message", "type", ...}}; Ollama's read
+// {"error": "..."}. Errors raised before a route runs answer in the shape of
+// the API the path belongs to.
+bool IsOpenAiPath(const std::string& path) { return path == "/v1" || path.starts_with("/v1/"); }
+
+void SetError(const httplib::Request& request, httplib::Response& response, const Status& status) {
+  if (IsOpenAiPath(request.path)) return internal::SetOpenAiError(response, status);
   response.status = HttpStatusFor(status);
   response.set_content(ErrorBody(status), kJson);
 }
+
+// 413, which no Status code maps to.
+void SetTooLarge(const httplib::Request& request, httplib::Response& response, uint64_t limit,
+                 const char* flag) {
+  const Status status = ResourceExhaustedError("request body too large: the limit is " +
+                                               FormatByteSize(limit) + " (" + flag + ")");
+  SetError(request, response, status);
+  response.status = 413;
+  if (IsOpenAiPath(request.path)) {
+    nlohmann::json body = internal::OpenAiErrorJson(status);
+    body["error"]["type"] = "invalid_request_error";
+    response.set_content(body.dump(), kJson);
+  }
+}
+
+// POST /api/blobs/:digest streams its body to disk and has its own limit.
+bool IsBlobUpload(const httplib::Request& request) {
+  return request.method == "POST" && request.path.starts_with("/api/blobs/");
+}
+
+struct BodyLimits {
+  uint64_t request = 0;  // --max-request-size
+  uint64_t blob = 0;     // --max-blob-size
+};
 
 void ConfigureLimits(httplib::Server& server, const ServerOptions& options, Metrics* metrics) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.io_timeout);
   server.set_read_timeout(seconds.count());
   server.set_write_timeout(seconds.count());
-  server.set_payload_max_length(options.max_request_bytes);
+  // httplib has one limit for every route, the larger (validated: the blob
+  // limit); the request gate below holds the other routes to
+  // --max-request-size.
+  server.set_payload_max_length(options.max_blob_bytes);
   const auto workers = static_cast<size_t>(options.worker_threads);
   const auto queue = static_cast<size_t>(options.max_queued_requests);
   // httplib takes ownership of the queue it is handed.
@@ -50,29 +84,40 @@ void ConfigureLimits(httplib::Server& server, const ServerOptions& options, Metr
 
 // Runs before routing, so that every response, errors included, carries a
 // request id, and an oversized body is refused from its declared length
-// before any route reads it (httplib's own limit covers chunked bodies).
+// before any route reads it (httplib's own limit, the blob limit, cuts off a
+// chunked blob upload; other routes refuse chunked bodies).
 // When the request this worker thread serves began (pre-routing and the
 // logger run on the same thread, before and after the handler).
 thread_local std::chrono::steady_clock::time_point request_start;
 
-void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes, Metrics* metrics) {
-  server.set_pre_routing_handler([max_request_bytes, metrics](const httplib::Request& request,
-                                                              httplib::Response& response) {
+void ConfigureRequestGate(httplib::Server& server, BodyLimits limits, Metrics* metrics) {
+  server.set_pre_routing_handler([limits, metrics](const httplib::Request& request,
+                                                   httplib::Response& response) {
     request_start = std::chrono::steady_clock::now();
     if (metrics != nullptr) metrics->RequestStarted();
     response.set_header(kRequestIdHeader, NewRequestId());
     if (LoadSheddingQueue::IsSheddingThisRequest()) {
       if (metrics != nullptr) metrics->RequestShed();
-      SetError(response, UnavailableError("the server is busy: every HTTP worker is serving a "
-                                          "request and the queue is full; retry shortly"));
+      SetError(request, response,
+               UnavailableError("the server is busy: every HTTP worker is serving a "
+                                "request and the queue is full; retry shortly"));
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (request.get_header_value_u64("Content-Length") > max_request_bytes) {
-      response.status = 413;
-      response.set_content(ErrorBody(ResourceExhaustedError(
-                               "request body too large: the limit is " +
-                               FormatByteSize(max_request_bytes) + " (--max-request-size)")),
-                           kJson);
+    const bool blob = IsBlobUpload(request);
+    const uint64_t limit = blob ? limits.blob : limits.request;
+    const char* flag = blob ? "--max-blob-size" : "--max-request-size";
+    if (request.get_header_value_u64("Content-Length") > limit) {
+      SetTooLarge(request, response, limit, flag);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // httplib would cut a chunked body off only at the blob limit, and the
+    // other routes hold their bodies in memory: they need a length.
+    if (!blob && !request.has_header("Content-Length") &&
+        request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+      SetError(request, response,
+               InvalidArgumentError("send the request body with a Content-Length: chunked "
+                                    "bodies are taken only by POST /api/blobs"));
+      response.status = 411;
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -92,13 +137,19 @@ void ConfigureRequestGate(httplib::Server& server, uint64_t max_request_bytes, M
   });
 }
 
-void ConfigureErrors(httplib::Server& server) {
-  server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+void ConfigureErrors(httplib::Server& server, BodyLimits limits) {
+  server.set_error_handler([limits](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;  // a route already explained the error
     if (response.status == 404) {
-      SetError(response, NotFoundError("no route for " + request.method + " " + request.path));
+      SetError(request, response,
+               NotFoundError("no route for " + request.method + " " + request.path));
     } else if (response.status == 413) {
-      response.set_content(ErrorBody(ResourceExhaustedError("request body too large")), kJson);
+      // A chunked body cut off by httplib (a declared length is refused above).
+      if (IsBlobUpload(request)) {
+        SetTooLarge(request, response, limits.blob, "--max-blob-size");
+      } else {
+        SetTooLarge(request, response, limits.request, "--max-request-size");
+      }
     }
   });
   server.set_exception_handler(
@@ -111,7 +162,7 @@ void ConfigureErrors(httplib::Server& server) {
         } catch (...) {
         }
         HEARTH_LOG(ERROR) << request.method << " " << request.path << " threw: " << what;
-        SetError(response, InternalError("internal error; see the server log"));
+        SetError(request, response, InternalError("internal error; see the server log"));
       });
 }
 
@@ -141,8 +192,9 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   ServerServices routed = services;
   routed.shutdown = impl->cancel.get_token();
   ConfigureLimits(impl->server, options, services.metrics);
-  ConfigureRequestGate(impl->server, options.max_request_bytes, services.metrics);
-  ConfigureErrors(impl->server);
+  const BodyLimits limits{.request = options.max_request_bytes, .blob = options.max_blob_bytes};
+  ConfigureRequestGate(impl->server, limits, services.metrics);
+  ConfigureErrors(impl->server, limits);
   internal::RegisterSystemRoutes(impl->server, routed);
   internal::RegisterModelRoutes(impl->server, routed);
   internal::RegisterOllamaAdminRoutes(impl->server, routed);

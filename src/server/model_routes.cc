@@ -11,6 +11,7 @@
 #include "server/chat_preparation.h"
 #include "server/json_body.h"
 #include "server/lease_outcome.h"
+#include "server/model_defaults.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
 
@@ -70,18 +71,6 @@ Status PreparePrompt(const ServerServices& services, const ModelLease& lease, Ol
   return FormatChatFor(services, lease, &chat, call->format, &call->generate).status();
 }
 
-// A streamed answer starts with 200 before any token exists, so a prompt
-// that cannot fit is refused here, as the engine would refuse it.
-Status CheckPromptFits(ModelLease& lease, const GenerateRequest& generate) {
-  ASSIGN_OR_RETURN(std::vector<int32_t> tokens,
-                   lease.backend().Tokenize(generate.prompt, generate.add_special));
-  const int32_t context = lease.options().context_length;
-  if (static_cast<int64_t>(tokens.size()) < context) return OkStatus();
-  return InvalidArgumentError("the prompt is " + std::to_string(tokens.size()) +
-                              " tokens, longer than the context of " + std::to_string(context) +
-                              " tokens: shorten it or ask for more context (options.num_ctx)");
-}
-
 void HandleGenerate(const ServerServices& services, const httplib::Request& request,
                     httplib::Response& response) {
   Scheduler& scheduler = *services.scheduler;
@@ -106,6 +95,11 @@ void HandleGenerate(const ServerServices& services, const httplib::Request& requ
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
   if (call->load_only) return SetJson(response, LoadOnlyJson(model, "load"));
+  if (Status defaults = ApplyModelDefaults(lease->model().parameters, call->given_options,
+                                           &call->generate);
+      !defaults.ok()) {
+    return SetJsonError(response, defaults);
+  }
   if (Status prepared = PreparePrompt(services, *lease, &*call); !prepared.ok()) {
     return SetJsonError(response, prepared);
   }
@@ -118,10 +112,9 @@ void HandleGenerate(const ServerServices& services, const httplib::Request& requ
     }
     return SetJson(response, GenerateFinalJson(model, *result, TimingOf(*lease, start), true));
   }
-  if (!lease->model().remote) {
-    if (Status fits = CheckPromptFits(*lease, call->generate); !fits.ok()) {
-      return SetJsonError(response, CheckedBackendStatus(*lease, fits));
-    }
+  // A streamed answer starts with 200 before any token exists.
+  if (Status fits = CheckPromptFits(*lease, call->generate); !fits.ok()) {
+    return SetJsonError(response, CheckedBackendStatus(*lease, fits));
   }
   auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
   response.set_chunked_content_provider(
@@ -152,14 +145,9 @@ void HandleLegacyEmbeddings(Scheduler& scheduler, std::stop_token shutdown,
                             const httplib::Request& request, httplib::Response& response) {
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
-  auto prompt = body->find("prompt");
-  if (prompt == body->end() || !prompt->is_string()) {
-    return SetJsonError(response, InvalidArgumentError("\"prompt\" must be a string"));
-  }
-  StatusOr<OllamaEmbed> call = ParseOllamaEmbed(*body);
+  StatusOr<OllamaEmbed> call = ParseOllamaLegacyEmbeddings(*body);
   if (!call.ok()) return SetJsonError(response, call.status());
-  if (prompt->get<std::string>().empty()) return SetJson(response, json{{"embedding", json::array()}});
-  call->embed.normalize = false;
+  if (call->embed.inputs.front().empty()) return SetJson(response, json{{"embedding", json::array()}});
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
   StatusOr<EmbedResult> result = lease->backend().Embed(call->embed, shutdown);

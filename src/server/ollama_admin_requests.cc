@@ -41,7 +41,7 @@ Status RefuseUnsupported(const json& body) {
         "\"quantize\" is not supported by /api/create here; create the model, then run "
         "`hearth quantize`");
   }
-  if (body.contains("modelfile")) {
+  if (body.contains("modelfile") && !body["modelfile"].is_null()) {
     return InvalidArgumentError(
         "the legacy \"modelfile\" field is not supported; send \"from\" or \"files\" with "
         "\"template\", \"system\" and \"parameters\"");

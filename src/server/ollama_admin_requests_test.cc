@@ -59,6 +59,17 @@ TEST(OllamaAdminRequests, CreateRefusesBadInput) {
   }
 }
 
+TEST(OllamaAdminRequests, CreateAcceptsNullLegacyFields) {
+  // Clients send the fields they do not use as null; null means "not given".
+  StatusOr<OllamaCreate> call = ParseOllamaCreate(json{{"model", "x"},
+                                                       {"from", "a"},
+                                                       {"modelfile", nullptr},
+                                                       {"quantize", nullptr},
+                                                       {"adapters", nullptr}});
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  EXPECT_EQ(call->from->DisplayName(), "a:latest");
+}
+
 TEST(OllamaAdminRequests, CreateSaysQuantizeIsNotSupportedHere) {
   StatusOr<OllamaCreate> call =
       ParseOllamaCreate(json{{"model", "x"}, {"from", "a"}, {"quantize", "q4_K_M"}});

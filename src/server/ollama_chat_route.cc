@@ -26,16 +26,16 @@ struct PreparedChat {
   SteadyClock::time_point start;
 };
 
-StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib::Request& request) {
-  const SteadyClock::time_point start = SteadyClock::now();
-  ASSIGN_OR_RETURN(json body, ParseJsonObject(request.body));
-  ASSIGN_OR_RETURN(OllamaChat call, ParseOllamaChat(body));
+StatusOr<PreparedChat> PrepareChat(const ServerServices& services, OllamaChat call,
+                                   SteadyClock::time_point start) {
   if (call.has_images) {
     return InvalidArgumentError("model '" + call.model.model.DisplayName() +
                                 "' does not support images");
   }
   ASSIGN_OR_RETURN(LeasedChat leased,
                    LeaseAndFormatChat(services, call.model, &call.chat, call.format, &call.generate));
+  RETURN_IF_ERROR(ApplyModelDefaults(leased.lease->model().parameters, call.given_options,
+                                     &call.generate));
   return PreparedChat{.lease = std::move(leased.lease),
                       .formatter = std::move(leased.formatter),
                       .call = std::move(call),
@@ -102,11 +102,44 @@ void StreamChat(PreparedChat& chat, std::stop_token shutdown, httplib::DataSink&
   sink.done();
 }
 
+// No messages: Ollama's "load the model" (and, with keep_alive 0, "unload
+// it"); nothing is generated. Answers done_reason "load" or "unload".
+void HandleLoadOnly(const ServerServices& services, const OllamaChat& call,
+                    httplib::Response& response) {
+  const std::string model = call.model.model.DisplayName();
+  json body = {{"model", model},
+               {"created_at", FormatRfc3339(std::chrono::system_clock::now())},
+               {"message", {{"role", "assistant"}, {"content", ""}}},
+               {"done", true}};
+  if (call.model.keep_alive && call.model.keep_alive->count() == 0) {
+    Status unloaded = services.scheduler->Unload(call.model.model, "keep_alive 0 request (stop)");
+    if (!unloaded.ok() && unloaded.code() != StatusCode::kNotFound) {
+      return SetJsonError(response, unloaded);
+    }
+    body["done_reason"] = "unload";
+    return SetJson(response, body);
+  }
+  StatusOr<ModelLease> lease = services.scheduler->Acquire(call.model);
+  if (!lease.ok()) return SetJsonError(response, lease.status());
+  body["done_reason"] = "load";
+  SetJson(response, body);
+}
+
 void HandleChat(const ServerServices& services, const httplib::Request& request,
                 httplib::Response& response) {
-  StatusOr<PreparedChat> chat = PrepareChat(services, request);
+  const SteadyClock::time_point start = SteadyClock::now();
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  StatusOr<OllamaChat> call = ParseOllamaChat(*body);
+  if (!call.ok()) return SetJsonError(response, call.status());
+  if (call->chat.messages.empty()) return HandleLoadOnly(services, *call, response);
+  StatusOr<PreparedChat> chat = PrepareChat(services, std::move(*call), start);
   if (!chat.ok()) return SetJsonError(response, chat.status());
   if (chat->call.stream) {
+    // The 200 goes out before any token exists: refuse what cannot fit now.
+    if (Status fits = CheckPromptFits(*chat->lease, chat->call.generate); !fits.ok()) {
+      return SetJsonError(response, CheckedBackendStatus(*chat->lease, fits));
+    }
     auto shared = std::make_shared<PreparedChat>(std::move(*chat));
     return response.set_chunked_content_provider(
         kNdjsonContentType, [shared, shutdown = services.shutdown](size_t, httplib::DataSink& sink) {

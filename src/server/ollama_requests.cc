@@ -58,10 +58,15 @@ Status StopField(const json& options, std::vector<std::string>* stop) {
   return OkStatus();
 }
 
-Status ApplyOptions(const json& body, ModelRequest* model, GenerateRequest* generate) {
+// `given`, when not null, receives the name of every option set (not null).
+Status ApplyOptions(const json& body, ModelRequest* model, GenerateRequest* generate,
+                    GivenOptions* given = nullptr) {
   auto it = body.find("options");
   if (it == body.end() || it->is_null()) return OkStatus();
   if (!it->is_object()) return InvalidArgumentError("\"options\" must be an object");
+  for (const auto& [key, value] : it->items()) {
+    if (given != nullptr && !value.is_null()) given->insert(key);
+  }
   SamplingOptions& sampling = generate->sampling;
   RETURN_IF_ERROR(NumberField(*it, "temperature", &sampling.temperature));
   RETURN_IF_ERROR(IntField(*it, "top_k", &sampling.top_k));
@@ -89,7 +94,6 @@ StatusOr<bool> BoolField(const json& body, std::string_view key, bool fallback) 
 
 Status EmbedInputs(const json& body, std::vector<std::string>* inputs) {
   auto it = body.find("input");
-  if (it == body.end()) it = body.find("prompt");  // the legacy /api/embeddings field
   if (it == body.end() || it->is_null()) return InvalidArgumentError("\"input\" is required");
   if (it->is_string()) {
     inputs->push_back(it->get<std::string>());
@@ -191,7 +195,7 @@ StatusOr<OllamaChat> ParseOllamaChat(const json& body) {
     if (!tools->empty()) call.chat.tools_json = tools->dump();
   }
   ASSIGN_OR_RETURN(call.format, FormatField(body));
-  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &call.generate));
+  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &call.generate, &call.given_options));
   return call;
 }
 
@@ -226,7 +230,28 @@ StatusOr<OllamaGenerate> ParseOllamaGenerate(const json& body) {
   if (auto images = body.find("images"); images != body.end() && images->is_array()) {
     call.has_images = !images->empty();
   }
-  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &call.generate));
+  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &call.generate, &call.given_options));
+  return call;
+}
+
+StatusOr<OllamaEmbed> ParseOllamaLegacyEmbeddings(const json& body) {
+  ASSIGN_OR_RETURN(ModelName name, ModelField(body));
+  OllamaEmbed call{.model = {.model = std::move(name), .purpose = "embed request"},
+                   .embed = {.normalize = false}};
+  ASSIGN_OR_RETURN(call.model.keep_alive, KeepAliveField(body));
+  auto prompt = body.find("prompt");
+  if (prompt == body.end() || prompt->is_null()) {
+    return InvalidArgumentError(
+        "\"prompt\" is required: /api/embeddings embeds one string sent as \"prompt\" (send "
+        "\"input\" to /api/embed instead)");
+  }
+  if (!prompt->is_string()) return InvalidArgumentError("\"prompt\" must be a string");
+  if (prompt->get_ref<const std::string&>().size() > kMaxPromptBytes) {
+    return InvalidArgumentError("\"prompt\" is too large");
+  }
+  call.embed.inputs.push_back(prompt->get<std::string>());
+  GenerateRequest unused;  // embed reads only num_ctx of the options
+  RETURN_IF_ERROR(ApplyOptions(body, &call.model, &unused));
   return call;
 }
 

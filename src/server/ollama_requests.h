@@ -14,6 +14,7 @@
 #include "models/inference.h"
 #include "models/scheduler.h"
 #include "nlohmann/json.hpp"
+#include "server/model_defaults.h"
 
 namespace hearth::internal {
 
@@ -38,6 +39,8 @@ struct OllamaGenerate {
   // Ollama's `format`: "" (none), "json", or a JSON schema as text.
   std::string format;
   bool has_images = false;
+  // The options the request set; the model's parameters fill in the rest.
+  GivenOptions given_options;
 };
 
 struct OllamaChat {
@@ -48,6 +51,8 @@ struct OllamaChat {
   std::string format;
   bool stream = true;
   bool has_images = false;
+  // The options the request set; the model's parameters fill in the rest.
+  GivenOptions given_options;
 };
 
 struct OllamaEmbed {
@@ -59,6 +64,10 @@ struct OllamaEmbed {
 StatusOr<OllamaGenerate> ParseOllamaGenerate(const nlohmann::json& body);
 StatusOr<OllamaEmbed> ParseOllamaEmbed(const nlohmann::json& body);
 StatusOr<OllamaChat> ParseOllamaChat(const nlohmann::json& body);
+// The legacy /api/embeddings: one string, `prompt` only (`input` is not
+// read), not normalized; InvalidArgument when `prompt` is absent or not a
+// string.
+StatusOr<OllamaEmbed> ParseOllamaLegacyEmbeddings(const nlohmann::json& body);
 
 // The model field, checked as a model name. Errors: InvalidArgument.
 StatusOr<ModelName> ModelField(const nlohmann::json& body);

@@ -43,6 +43,8 @@ StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib
   }
   ASSIGN_OR_RETURN(LeasedChat leased, LeaseAndFormatChat(services, call.model, &call.chat,
                                                          ResponseFormat(call), &call.generate));
+  RETURN_IF_ERROR(ApplyModelDefaults(leased.lease->model().parameters, call.given_options,
+                                     &call.generate));
   return PreparedChat{.lease = std::move(leased.lease),
                       .formatter = std::move(leased.formatter),
                       .call = std::move(call)};
@@ -98,6 +100,10 @@ void HandleChat(const ServerServices& services, const httplib::Request& request,
   StatusOr<PreparedChat> chat = PrepareChat(services, request);
   if (!chat.ok()) return SetOpenAiError(response, chat.status());
   if (chat->call.streaming.stream) {
+    // The 200 goes out before any token exists: refuse what cannot fit now.
+    if (Status fits = CheckPromptFits(*chat->lease, chat->call.generate); !fits.ok()) {
+      return SetOpenAiError(response, CheckedBackendStatus(*chat->lease, fits));
+    }
     auto shared = std::make_shared<PreparedChat>(std::move(*chat));
     return response.set_chunked_content_provider(
         kSseContentType, [shared, shutdown = services.shutdown](size_t, httplib::DataSink& sink) {

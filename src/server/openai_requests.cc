@@ -1,6 +1,7 @@
 #include "server/openai_requests.h"
 
 #include <cmath>
+#include <sstream>
 
 #include "base/status_macros.h"
 #include "server/json_body.h"
@@ -12,6 +13,13 @@ namespace {
 using nlohmann::json;
 
 std::string Quoted(std::string_view key) { return "\"" + std::string(key) + "\""; }
+
+// A range bound as people write it: "0", "2", "-2", "0.5" (not "0.000000").
+std::string Plain(float value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
 
 // The string at `key`, or "" when absent or of another type (for optional
 // names and ids, where a wrong type must not throw).
@@ -30,8 +38,8 @@ Status NumberField(const json& body, std::string_view key, float low, float high
   if (value == nullptr) return OkStatus();
   if (!value->is_number() || !std::isfinite(value->get<double>()) || value->get<double>() < low ||
       value->get<double>() > high) {
-    return InvalidArgumentError(Quoted(key) + " must be a number from " + std::to_string(low) +
-                                " to " + std::to_string(high));
+    return InvalidArgumentError(Quoted(key) + " must be a number from " + Plain(low) + " to " +
+                                Plain(high));
   }
   *target = value->get<float>();
   return OkStatus();
@@ -95,9 +103,23 @@ Status MaxTokens(const json& body, int32_t* max_tokens) {
   return OkStatus();
 }
 
+// OpenAI's sampling: temperature 1 and nucleus sampling off by default, and
+// none of Ollama's other defaults (top_k 40, repeat_penalty 1.1), which the
+// OpenAI API has no fields for.
 Status Sampling(const json& body, SamplingOptions* sampling) {
-  sampling->temperature = 1.0f;  // OpenAI's defaults
+  sampling->temperature = 1.0f;
   sampling->top_p = 1.0f;
+  sampling->top_k = 0;
+  sampling->min_p = 0.0f;
+  sampling->repeat_penalty = 1.0f;
+  // Extensions other OpenAI-compatible servers (llama.cpp's, vLLM) read too.
+  ASSIGN_OR_RETURN(std::optional<int64_t> top_k, IntField(body, "top_k"));
+  if (top_k && (*top_k < 0 || *top_k > INT32_MAX)) {
+    return InvalidArgumentError("\"top_k\" must be a whole number from 0 (off) up");
+  }
+  if (top_k) sampling->top_k = static_cast<int32_t>(*top_k);
+  RETURN_IF_ERROR(NumberField(body, "min_p", 0, 1, &sampling->min_p));
+  RETURN_IF_ERROR(NumberField(body, "repeat_penalty", 0, 10, &sampling->repeat_penalty));
   RETURN_IF_ERROR(NumberField(body, "temperature", 0, 2, &sampling->temperature));
   RETURN_IF_ERROR(NumberField(body, "top_p", 0, 1, &sampling->top_p));
   RETURN_IF_ERROR(NumberField(body, "presence_penalty", -2, 2, &sampling->presence_penalty));
@@ -123,11 +145,25 @@ StatusOr<ModelRequest> Model(const json& body, std::string purpose) {
   return ModelRequest{.model = std::move(name), .purpose = std::move(purpose)};
 }
 
+// The options `body` sets, by Ollama's names (for the model's defaults).
+GivenOptions GivenIn(const json& body) {
+  GivenOptions given;
+  for (std::string_view key : {"top_k", "min_p", "repeat_penalty", "temperature", "top_p",
+                               "presence_penalty", "frequency_penalty", "seed", "stop"}) {
+    if (Field(body, key) != nullptr) given.insert(std::string(key));
+  }
+  for (std::string_view key : {"max_completion_tokens", "max_tokens"}) {
+    if (Field(body, key) != nullptr) given.insert("num_predict");
+  }
+  return given;
+}
+
 // Fields both generation routes share.
-Status GenerationFields(const json& body, GenerateRequest* generate) {
+Status GenerationFields(const json& body, GenerateRequest* generate, GivenOptions* given) {
   RETURN_IF_ERROR(RefuseUnsupported(body));
   RETURN_IF_ERROR(Sampling(body, &generate->sampling));
   RETURN_IF_ERROR(MaxTokens(body, &generate->max_tokens));
+  *given = GivenIn(body);
   return StopField(body, &generate->stop);
 }
 
@@ -308,7 +344,7 @@ StatusOr<OpenAiCompletion> ParseOpenAiCompletion(const json& body) {
   ASSIGN_OR_RETURN(ModelRequest model, Model(body, "completion request"));
   OpenAiCompletion call{.model = std::move(model)};
   ASSIGN_OR_RETURN(call.generate.prompt, CompletionPrompt(body));
-  RETURN_IF_ERROR(GenerationFields(body, &call.generate));
+  RETURN_IF_ERROR(GenerationFields(body, &call.generate, &call.given_options));
   ASSIGN_OR_RETURN(bool echo, BoolField(body, "echo"));
   if (echo) return InvalidArgumentError("\"echo\" is not supported");
   ASSIGN_OR_RETURN(std::optional<std::string> suffix, OptionalString(body, "suffix"));
@@ -323,7 +359,7 @@ StatusOr<OpenAiChat> ParseOpenAiChat(const json& body) {
   ASSIGN_OR_RETURN(ModelRequest model, Model(body, "chat request"));
   OpenAiChat call{.model = std::move(model)};
   RETURN_IF_ERROR(Messages(body, &call));
-  RETURN_IF_ERROR(GenerationFields(body, &call.generate));
+  RETURN_IF_ERROR(GenerationFields(body, &call.generate, &call.given_options));
   RETURN_IF_ERROR(Tools(body, &call.chat));
   RETURN_IF_ERROR(ResponseFormat(body, &call));
   ASSIGN_OR_RETURN(call.streaming, Streaming(body));
@@ -341,6 +377,10 @@ StatusOr<OpenAiEmbed> ParseOpenAiEmbed(const json& body) {
   }
   call.base64 = encoding == "base64";
   ASSIGN_OR_RETURN(call.dimensions, IntField(body, "dimensions"));
+  // Whether it matches the model's length is known only once the model ran.
+  if (call.dimensions && *call.dimensions < 1) {
+    return InvalidArgumentError("\"dimensions\" must be a positive whole number");
+  }
   return call;
 }
 

@@ -5,7 +5,9 @@
 // What OpenAI's API has and hearth does not serve is refused with
 // InvalidArgument naming the field (n other than 1, logprobs, echo, token
 // arrays as prompts, images for text-only models), never ignored silently.
-// Sampling defaults are OpenAI's (temperature 1, top_p 1), not Ollama's.
+// Sampling defaults are OpenAI's (temperature 1, top_p 1, and top_k,
+// min_p and repeat_penalty off), not Ollama's (top_k 40, repeat_penalty
+// 1.1); the extensions top_k, min_p and repeat_penalty set them.
 //
 // Thread-safety: pure functions.
 #ifndef HEARTH_SERVER_OPENAI_REQUESTS_H_
@@ -19,6 +21,7 @@
 #include "models/inference.h"
 #include "models/scheduler.h"
 #include "nlohmann/json.hpp"
+#include "server/model_defaults.h"
 #include "server/ollama_requests.h"
 
 namespace hearth::internal {
@@ -37,6 +40,8 @@ struct OpenAiCompletion {
   ModelRequest model;
   GenerateRequest generate;
   OpenAiStreaming streaming;
+  // The options the request set; the model's parameters fill in the rest.
+  GivenOptions given_options;
 };
 
 // How the reply must be shaped (`response_format`).
@@ -52,12 +57,15 @@ struct OpenAiChat {
   std::string json_schema;  // kJsonSchema: the schema as JSON text
   // A content part of type image_url was given (hearth's models are text-only).
   bool has_images = false;
+  // The options the request set; the model's parameters fill in the rest.
+  GivenOptions given_options;
 };
 
 struct OpenAiEmbed {
   ModelRequest model;
   EmbedRequest embed;
   bool base64 = false;  // encoding_format "base64": float32 little-endian
+  // Positive when set; the route checks it against the model's length.
   std::optional<int64_t> dimensions;
 };
 

@@ -39,8 +39,37 @@ TEST(OpenAiRequests, CompletionDefaultsAreOpenAis) {
   EXPECT_EQ(call->generate.prompt, "x");
   EXPECT_EQ(call->generate.sampling.temperature, 1.0f);
   EXPECT_EQ(call->generate.sampling.top_p, 1.0f);
+  // Ollama's top_k 40 and repeat_penalty 1.1 must not leak into /v1.
+  EXPECT_EQ(call->generate.sampling.top_k, 0);
+  EXPECT_EQ(call->generate.sampling.min_p, 0.0f);
+  EXPECT_EQ(call->generate.sampling.repeat_penalty, 1.0f);
   EXPECT_EQ(call->generate.max_tokens, -1);
   EXPECT_FALSE(call->streaming.stream);
+}
+
+TEST(OpenAiRequests, ChatDefaultsAreOpenAisAndExtensionsSetThem) {
+  const json messages = json::array({{{"role", "user"}, {"content", "hi"}}});
+  StatusOr<OpenAiChat> call = ParseOpenAiChat(json{{"model", "m"}, {"messages", messages}});
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_EQ(call->generate.sampling.top_k, 0);
+  EXPECT_EQ(call->generate.sampling.repeat_penalty, 1.0f);
+  call = ParseOpenAiChat(json{{"model", "m"}, {"messages", messages}, {"top_k", 5},
+                              {"min_p", 0.1}, {"repeat_penalty", 1.3}});
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_EQ(call->generate.sampling.top_k, 5);
+  EXPECT_FLOAT_EQ(call->generate.sampling.min_p, 0.1f);
+  EXPECT_FLOAT_EQ(call->generate.sampling.repeat_penalty, 1.3f);
+  ExpectRefused(ParseOpenAiChat(json{{"model", "m"}, {"messages", messages}, {"top_k", -1}}).status(),
+                "top_k");
+}
+
+TEST(OpenAiRequests, RangesArePrintedPlainly) {
+  Status status = ParseOpenAiCompletion(json{{"model", "m"}, {"prompt", "x"}, {"temperature", 3}})
+                      .status();
+  ExpectRefused(status, "\"temperature\" must be a number from 0 to 2");
+  status = ParseOpenAiCompletion(json{{"model", "m"}, {"prompt", "x"}, {"presence_penalty", 9}})
+               .status();
+  ExpectRefused(status, "from -2 to 2");
 }
 
 TEST(OpenAiRequests, MaxCompletionTokensWinsOverMaxTokens) {
@@ -165,6 +194,10 @@ TEST(OpenAiRequests, EmbedRefusesBadInput) {
   ExpectRefused(embed(json{{"input", json::array({1, 2})}}), "token arrays");
   ExpectRefused(embed(json{{"input", ""}}), "empty");
   ExpectRefused(embed(json{{"input", "a"}, {"encoding_format", "int8"}}), "encoding_format");
+  // Checked before any model runs.
+  ExpectRefused(embed(json{{"input", "a"}, {"dimensions", 0}}), "dimensions");
+  ExpectRefused(embed(json{{"input", "a"}, {"dimensions", -3}}), "dimensions");
+  ExpectRefused(embed(json{{"input", "a"}, {"dimensions", "8"}}), "dimensions");
 }
 
 TEST(OpenAiRequests, RerankReadsQueryDocumentsAndTopN) {

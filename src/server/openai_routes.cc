@@ -6,6 +6,7 @@
 #include <stop_token>
 
 #include "models/model_store.h"
+#include "server/chat_preparation.h"
 #include "server/json_body.h"
 #include "server/openai_requests.h"
 #include "server/openai_responses.h"
@@ -66,6 +67,11 @@ void HandleCompletion(const ServerServices& services, const httplib::Request& re
   if (!call.ok()) return SetOpenAiError(response, call.status());
   StatusOr<ModelLease> lease = services.scheduler->Acquire(call->model);
   if (!lease.ok()) return SetOpenAiError(response, lease.status());
+  if (Status defaults = ApplyModelDefaults(lease->model().parameters, call->given_options,
+                                           &call->generate);
+      !defaults.ok()) {
+    return SetOpenAiError(response, defaults);
+  }
   if (!call->streaming.stream) {
     StatusOr<GenerateResult> result =
         lease->backend().Generate(call->generate, [](const GeneratePiece&) { return true; },
@@ -73,6 +79,10 @@ void HandleCompletion(const ServerServices& services, const httplib::Request& re
     if (!result.ok()) return SetOpenAiError(response, CheckedBackendStatus(*lease, result.status()));
     const ResponseHeader header = NewResponseHeader("cmpl", call->model.model.DisplayName());
     return SetJson(response, CompletionJson(header, *result));
+  }
+  // The 200 goes out before any token exists: refuse what cannot fit now.
+  if (Status fits = CheckPromptFits(*lease, call->generate); !fits.ok()) {
+    return SetOpenAiError(response, CheckedBackendStatus(*lease, fits));
   }
   auto shared_lease = std::make_shared<ModelLease>(std::move(*lease));
   response.set_chunked_content_provider(

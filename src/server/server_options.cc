@@ -11,7 +11,10 @@ void BindServerOptions(OptionBinder& binder, ServerOptions& options) {
   binder.Bind("http-queue", "HEARTH_HTTP_QUEUE", &options.max_queued_requests,
               "requests that may wait for a worker");
   binder.BindBytes("max-request-size", "HEARTH_MAX_REQUEST_SIZE", &options.max_request_bytes,
-                   "largest request body accepted");
+                   "largest request body accepted (blob uploads: --max-blob-size)");
+  binder.BindBytes("max-blob-size", "HEARTH_MAX_BLOB_SIZE", &options.max_blob_bytes,
+                   "largest blob upload accepted (POST /api/blobs, e.g. a GGUF for `ollama "
+                   "create`)");
   binder.BindDuration("io-timeout", "HEARTH_IO_TIMEOUT", &options.io_timeout,
                       "time allowed to send a request or read a response");
   binder.BindDuration("shutdown-timeout", "HEARTH_SHUTDOWN_TIMEOUT", &options.shutdown_timeout,
@@ -30,6 +33,12 @@ Status ValidateServerOptions(const ServerOptions& options) {
   }
   if (options.max_queued_requests < 1) {
     return InvalidArgumentError("--http-queue must be at least 1");
+  }
+  if (options.max_request_bytes == 0) return InvalidArgumentError("--max-request-size must be positive");
+  // httplib has one body limit, the larger of the two: a smaller blob limit
+  // could not hold a chunked upload.
+  if (options.max_blob_bytes < options.max_request_bytes) {
+    return InvalidArgumentError("--max-blob-size must be at least --max-request-size");
   }
   if (options.io_timeout.count() <= 0) {
     return InvalidArgumentError("--io-timeout must be positive");

@@ -25,8 +25,11 @@ struct ServerOptions {
   int worker_threads = 8;
   // Requests waiting for a worker before new ones are refused.
   int max_queued_requests = 64;
-  // Largest request body accepted.
+  // Largest request body accepted, except blob uploads.
   uint64_t max_request_bytes = uint64_t{64} << 20;
+  // Largest blob upload (POST /api/blobs/:digest, what `ollama create`
+  // sends a local GGUF with); streamed to disk, never held in memory.
+  uint64_t max_blob_bytes = uint64_t{64} << 30;
   // How long a client may take to send a request or to read a response.
   std::chrono::milliseconds io_timeout{std::chrono::seconds(60)};
   // On shutdown, how long in-flight requests may run before long-running work
@@ -39,7 +42,9 @@ struct ServerOptions {
 void BindServerOptions(OptionBinder& binder, ServerOptions& options);
 
 // Checks ranges after binding: port 0..65535, at least one worker, a
-// non-empty host, positive I/O timeout, non-negative shutdown timeout. Errors are InvalidArgument naming the flag.
+// non-empty host, a positive request body limit no larger than the blob
+// limit, positive I/O timeout, non-negative
+// shutdown timeout. Errors are InvalidArgument naming the flag.
 Status ValidateServerOptions(const ServerOptions& options);
 
 }  // namespace hearth

@@ -159,6 +159,18 @@ StatusOr<int64_t> ChunkTable::CountByDocument(int64_t document_id) {
   return SingleInt(stmt);
 }
 
+Status ChunkTable::CheckFts() {
+  // rank 1: also compare the index with the chunks it is built from.
+  Status checked =
+      db_.Execute("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)");
+  if (checked.ok()) return checked;
+  return InternalError("the full-text index disagrees with the chunks: " + checked.message());
+}
+
+Status ChunkTable::RebuildFts() {
+  return db_.Execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild')");
+}
+
 StatusOr<std::vector<int64_t>> ChunkTable::ListIdsByWorkspace(int64_t workspace_id) {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_.Prepare("SELECT chunks.id FROM chunks JOIN documents "

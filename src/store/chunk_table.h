@@ -64,6 +64,11 @@ class ChunkTable {
   StatusOr<std::vector<ChunkRow>> GetByIds(std::span<const int64_t> ids);
 
   StatusOr<int64_t> CountByDocument(int64_t document_id);
+  // Whether the full-text index agrees with the chunks (FTS5's
+  // integrity-check). Errors: Internal naming the disagreement.
+  Status CheckFts();
+  // Rebuilds the full-text index from the chunks (it is derived data).
+  Status RebuildFts();
   // The ids of every chunk of the workspace's documents, ascending (what a
   // rebuilt vector index and a consistency check start from).
   StatusOr<std::vector<int64_t>> ListIdsByWorkspace(int64_t workspace_id);

@@ -65,6 +65,21 @@ TEST_F(ChunkTableTest, ListIdsByWorkspaceCoversEveryDocumentOfThatWorkspaceOnly)
   EXPECT_TRUE(table.ListIdsByWorkspace(12345)->empty());
 }
 
+TEST_F(ChunkTableTest, CheckFtsFindsAMissingFtsRowAndRebuildRepairsIt) {
+  ChunkTable table(db());
+  ASSERT_TRUE(table.InsertBatch(document_, {Chunk(0, "alpha"), Chunk(1, "beta")}).ok());
+  EXPECT_TRUE(table.CheckFts().ok());
+  // Damage the derived index behind the triggers' back.
+  auto id = QueryInt("SELECT min(id) FROM chunks");
+  ASSERT_TRUE(db().Execute("INSERT INTO chunks_fts (chunks_fts, rowid, text, heading_path) "
+                           "VALUES ('delete', " + std::to_string(id) + ", 'alpha', '')").ok());
+  Status damaged = table.CheckFts();
+  EXPECT_EQ(damaged.code(), StatusCode::kInternal) << damaged;
+  ASSERT_TRUE(table.RebuildFts().ok());
+  EXPECT_TRUE(table.CheckFts().ok());
+  EXPECT_EQ(Count(), 2);
+}
+
 TEST_F(ChunkTableTest, GetByIdsKeepsTheRequestedOrderAndSkipsUnknownIds) {
   ChunkTable table(db());
   auto ids = table.InsertBatch(document_, {Chunk(0, "a"), Chunk(1, "b")});

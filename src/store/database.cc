@@ -84,6 +84,17 @@ StatusOr<int> Database::SchemaVersion() {
   return static_cast<int>(stmt.ColumnInt(0));
 }
 
+StatusOr<std::vector<std::string>> Database::IntegrityProblems() {
+  ASSIGN_OR_RETURN(Statement stmt, Prepare("PRAGMA integrity_check"));
+  std::vector<std::string> problems;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) return problems;
+    std::string line = stmt.ColumnText(0);
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+}
+
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
 int64_t Database::ChangedRows() const { return sqlite3_changes64(db_); }

@@ -21,7 +21,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "store/statement.h"
@@ -60,6 +62,10 @@ class Database {
 
   // The schema version the database is at (PRAGMA user_version).
   StatusOr<int> SchemaVersion();
+
+  // SQLite's own check of the file (PRAGMA integrity_check): the problems it
+  // found, empty when the database is sound.
+  StatusOr<std::vector<std::string>> IntegrityProblems();
 
   // The rowid of the last successful INSERT on this connection.
   int64_t LastInsertRowId() const;

@@ -109,6 +109,15 @@ test('create from an installed model with overrides, then show, copy and delete 
   assert.ok(!models.includes('brief:latest') && !models.includes('brief2:latest'));
 });
 
+test('create takes null for the legacy fields it does not use', { skip }, async () => {
+  const created = await call('POST', '/api/create', {
+    model: 'nulls', from: 'stories', modelfile: null, quantize: null, adapters: null, stream: false,
+  });
+  assert.equal(created.status, 200, created.text);
+  assert.equal((await call('DELETE', '/api/delete', { model: 'nulls' })).status, 200);
+  await expectError('POST', '/api/create', { model: 'x', modelfile: 'FROM stories' }, 400, /modelfile/);
+});
+
 test('create streams NDJSON status lines by default', { skip }, async () => {
   const result = await call('POST', '/api/create', { model: 'streamed', from: 'stories' });
   assert.equal(result.status, 200, result.text);
@@ -161,9 +170,9 @@ test('bad requests get clear errors and leave the store unchanged', { skip }, as
 
 // Sends only the headers of a request declaring `length` body bytes and
 // returns the raw response: the server must refuse it from the header.
-function declareLargeBody(route, length) {
+function declareLargeBody(route, length, port = server.port) {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(server.port, '127.0.0.1', () => {
+    const socket = net.connect(port, '127.0.0.1', () => {
       socket.write(`POST ${route} HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`);
     });
     let text = '';
@@ -174,15 +183,44 @@ function declareLargeBody(route, length) {
   });
 }
 
-test('bodies and uploads over --max-request-size are refused with 413', { skip }, async () => {
+test('bodies over --max-request-size and uploads over --max-blob-size are refused with 413', { skip }, async () => {
   const state = await storeState();
   const digest = 'sha256:' + 'ef'.repeat(32);
-  for (const route of ['/api/create', `/api/blobs/${digest}`]) {
-    const reply = await declareLargeBody(route, 5 << 20);
-    assert.match(reply, /^HTTP\/1.1 413/, reply);
-    assert.match(reply, /too large/);
-  }
+  const create = await declareLargeBody('/api/create', 5 << 20);
+  assert.match(create, /^HTTP\/1.1 413/, create);
+  assert.match(create, /too large: the limit is 4 MiB \(--max-request-size\)/);
+  // The default blob limit is far above --max-request-size: 5 MiB is not refused from its length.
+  const blob = await declareLargeBody(`/api/blobs/${digest}`, 5 << 20);
+  assert.doesNotMatch(blob, /^HTTP\/1.1 413/, blob);
+  const huge = await declareLargeBody(`/api/blobs/${digest}`, 2 ** 40);
+  assert.match(huge, /^HTTP\/1.1 413/, huge);
+  assert.match(huge, /--max-blob-size/);
   assert.deepEqual(await storeState(), state);
+});
+
+test('a model upload larger than --max-request-size streams into the store and creates a model', { skip }, async (t) => {
+  const own = tempDir('hearth-blob-limit-');
+  const small = await startServer(['--threads', '1', '--max-request-size', '64KiB', '--max-blob-size', '2MiB'],
+                                  { env: { HEARTH_HOME: own.dir } });
+  t.after(async () => { await small.stop(); own.cleanup(); });
+  const bytes = readFileSync(stories);
+  assert.ok(bytes.length > 64 << 10 && bytes.length < 2 << 20);
+  const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  const uploaded = await fetch(`${small.url}/api/blobs/${digest}`, { method: 'POST', body: bytes });
+  assert.equal(uploaded.status, 201, await uploaded.text());
+  const created = await fetch(`${small.url}/api/create`, {
+    method: 'POST',
+    body: JSON.stringify({ model: 'uploaded', files: { 'model.gguf': digest }, stream: false }),
+  });
+  assert.equal(created.status, 200, await created.text());
+  const tags = await (await fetch(`${small.url}/api/tags`)).json();
+  assert.ok(tags.models.some((model) => model.name === 'uploaded:latest'));
+  // Over the blob limit: refused, nothing kept.
+  const other = 'sha256:' + 'ab'.repeat(32);
+  const refused = await declareLargeBody(`/api/blobs/${other}`, 3 << 20, small.port);
+  assert.match(refused, /^HTTP\/1.1 413/, refused);
+  assert.match(refused, /2 MiB \(--max-blob-size\)/);
+  assert.equal((await fetch(`${small.url}/api/blobs/${other}`, { method: 'HEAD' })).status, 404);
 });
 
 test('pull of a name no registry serves reports the error (stream false and streamed)', { skip }, async () => {
@@ -208,6 +246,16 @@ test('legacy /api/embeddings returns one vector for one prompt',
   const wrong = await call('POST', '/api/embeddings', { model: 'embedder', prompt: ['a'] });
   assert.equal(wrong.status, 400);
   assert.match(wrong.body.error, /prompt/);
+  // Only "prompt" is read: "input" beside it is ignored, and alone it is refused.
+  const both = await call('POST', '/api/embeddings', { model: 'embedder', prompt: 'a document', input: 'other words' });
+  assert.equal(both.status, 200, both.text);
+  assert.deepEqual(both.body.embedding, result.body.embedding);
+  const inputOnly = await call('POST', '/api/embeddings', { model: 'embedder', input: 'a document' });
+  assert.equal(inputOnly.status, 400);
+  assert.match(inputOnly.body.error, /"prompt" is required.*\/api\/embed/);
+  const neither = await call('POST', '/api/embeddings', { model: 'embedder' });
+  assert.equal(neither.status, 400);
+  assert.match(neither.body.error, /"prompt" is required/);
   const show = await call('POST', '/api/show', { model: 'embedder' });
   assert.deepEqual(show.body.capabilities, ['embedding']);
 });

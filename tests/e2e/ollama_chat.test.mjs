@@ -125,7 +125,7 @@ test('/api/generate applies the chat template unless raw', { skip }, async () =>
 test('/api/generate refuses what it cannot honor before streaming', { skip }, async () => {
   const long = await generate({ model: 'stories', prompt: 'Once upon a time '.repeat(200), raw: true });
   assert.equal(long.status, 400);
-  assert.match(long.text, /longer than the context of 256 tokens/);
+  assert.match(long.text, /too long for the context of 256 tokens/);
   const template = await generate({ model: 'chat', prompt: 'x', template: '{{ .Prompt }}' });
   assert.equal(template.status, 400);
   assert.match(template.text, /raw/);
@@ -135,4 +135,50 @@ test('/api/generate refuses what it cannot honor before streaming', { skip }, as
   const format = await generate({ model: 'chat', prompt: 'x', format: 'yaml' });
   assert.equal(format.status, 400);
   assert.match(format.text, /format/);
+});
+
+test('a streamed chat whose prompt cannot fit is refused with 400 before any line', { skip }, async () => {
+  const long = await chat({ model: 'stories', messages: [{ role: 'user', content: 'Once upon a time '.repeat(200) }] });
+  assert.equal(long.status, 400, long.text);
+  const body = JSON.parse(long.text);  // one JSON error, no NDJSON stream
+  assert.match(body.error, /too long for the context of 256 tokens/);
+  assert.match(body.error, /options\.num_ctx/);
+});
+
+test('a prompt must leave room for one generated token, streamed or not', { skip }, async () => {
+  const body = (n, stream) => ({ model: 'stories', raw: true, prompt: ' a'.repeat(n), stream,
+                                 options: { temperature: 0, num_predict: 1 } });
+  // The longest prompt accepted (whole answers), by bisection over its length.
+  let low = 1;
+  let high = 1024;
+  while (low + 1 < high) {
+    const middle = Math.floor((low + high) / 2);
+    if ((await generate(body(middle, false))).status === 200) low = middle; else high = middle;
+  }
+  const accepted = JSON.parse((await generate(body(low, false))).text);
+  assert.ok(accepted.prompt_eval_count < 256, `a prompt of ${accepted.prompt_eval_count} tokens was accepted`);
+  // The streamed path draws the line at the same place.
+  assert.equal((await generate(body(low, true))).status, 200);
+  const refused = [await generate(body(high, false)), await generate(body(high, true))];
+  for (const result of refused) {
+    assert.equal(result.status, 400, result.text);
+    assert.match(result.text, /options\.num_ctx/);
+  }
+});
+
+test('a chat with no messages loads the model and generates nothing', { skip }, async () => {
+  const loaded = await chat({ model: 'stories', messages: [] });
+  assert.equal(loaded.status, 200, loaded.text);
+  const body = JSON.parse(loaded.text);
+  assert.equal(body.done, true);
+  assert.equal(body.done_reason, 'load');
+  assert.deepEqual(body.message, { role: 'assistant', content: '' });
+  assert.equal(body.eval_count, undefined);
+  const ps = await (await fetch(server.url + '/api/ps')).json();
+  assert.ok(ps.models.some((model) => model.name === 'stories:latest'), JSON.stringify(ps));
+  const unloaded = await chat({ model: 'stories', messages: [], keep_alive: 0 });
+  assert.equal(unloaded.status, 200, unloaded.text);
+  assert.equal(JSON.parse(unloaded.text).done_reason, 'unload');
+  const missing = await chat({ model: 'nope', messages: [] });
+  assert.equal(missing.status, 404);
 });

@@ -172,6 +172,45 @@ test('a prompt longer than the context is refused, naming both numbers', { skip 
   assert.equal((await post('/v1/completions', completion)).status, 200);
 });
 
+test('a streamed request whose prompt cannot fit is refused with 400 before any event', { skip }, async () => {
+  const long = 'Once upon a time there was a little girl. '.repeat(60);
+  const requests = [
+    ['/v1/completions', { model: 'stories', prompt: long, max_tokens: 4, stream: true }],
+    ['/v1/chat/completions', { model: 'stories', messages: [{ role: 'user', content: long }], max_tokens: 4, stream: true }],
+  ];
+  for (const [route, body] of requests) {
+    const result = await post(route, body);
+    const error = openAiError(result, 400);
+    assert.equal(error.type, 'invalid_request_error');
+    assert.match(error.message, /256/, route);
+    assert.match(error.message, /num_ctx/, route);
+  }
+});
+
+test('errors raised before routing have OpenAI\'s shape on /v1 paths', { skip }, async () => {
+  const missing = await fetch(server.url + '/v1/no/such/route');
+  const error = openAiError({ status: missing.status, body: await missing.json() }, 404);
+  assert.match(error.message, /no route/);
+  const ollama = await fetch(server.url + '/api/no/such/route');
+  assert.equal(ollama.status, 404);
+  assert.equal(typeof (await ollama.json()).error, 'string');
+});
+
+test('dimensions is checked before the model runs, and against its length after', { skip: skipFixtures }, async () => {
+  for (const dimensions of [0, -1, 'eight']) {
+    const error = openAiError(await post('/v1/embeddings', { model: 'embedder', input: 'x', dimensions }), 400);
+    assert.match(error.message, /dimensions/);
+  }
+  // An invalid value is refused even for a model that is not installed: nothing ran.
+  openAiError(await post('/v1/embeddings', { model: 'absent', input: 'x', dimensions: 0 }), 400);
+  const whole = await post('/v1/embeddings', { model: 'embedder', input: 'x' });
+  assert.equal(whole.status, 200);
+  const length = whole.body.data[0].embedding.length;
+  assert.equal((await post('/v1/embeddings', { model: 'embedder', input: 'x', dimensions: length })).status, 200);
+  assert.match(openAiError(await post('/v1/embeddings', { model: 'embedder', input: 'x', dimensions: length + 1 }), 400).message,
+               new RegExp(`must be ${length}`));
+});
+
 test('bad requests get OpenAI-shaped errors', { skip }, async () => {
   assert.match(openAiError(await post('/v1/completions', { ...completion, n: 2 }), 400).message, /"n" must be 1/);
   openAiError(await post('/v1/completions', '{"model": "stories", '), 400);

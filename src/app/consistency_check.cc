@@ -1,0 +1,148 @@
+#include "app/consistency_check.h"
+
+#include <algorithm>
+
+#include "app/token_counter_cache.h"
+#include "base/status_macros.h"
+#include "models/model_name.h"
+#include "rag/workspace_indexes.h"
+#include "store/blob_store.h"
+#include "store/chunk_table.h"
+#include "store/document_table.h"
+#include "store/embedding_cache.h"
+#include "store/job_table.h"
+#include "store/workspace_table.h"
+
+namespace hearth {
+namespace {
+
+constexpr size_t kReadBatch = 1024;
+
+struct CheckContext {
+  Database& db;
+  const ModelStore& models;
+  WorkspaceIndexes& indexes;
+  BlobStore& originals;
+  bool repair;
+  ConsistencyReport& report;
+};
+
+Status CheckSqlite(CheckContext& check) {
+  ASSIGN_OR_RETURN(std::vector<std::string> problems, check.db.IntegrityProblems());
+  for (const std::string& problem : problems) check.report.problems.push_back("SQLite: " + problem);
+  Status fts = ChunkTable(check.db).CheckFts();
+  if (fts.ok()) return OkStatus();
+  if (!check.repair) {
+    check.report.problems.push_back(fts.message());
+    return OkStatus();
+  }
+  RETURN_IF_ERROR(ChunkTable(check.db).RebuildFts());
+  check.report.repairs.push_back("rebuilt the full-text index (" + fts.message() + ")");
+  return OkStatus();
+}
+
+// The chunks of `ids` that have a vector from `embedder_id`.
+StatusOr<std::vector<int64_t>> WithVectors(Database& db, const std::string& embedder_id,
+                                           const std::vector<int64_t>& ids) {
+  std::vector<int64_t> covered;
+  for (size_t begin = 0; begin < ids.size(); begin += kReadBatch) {
+    std::span<const int64_t> batch =
+        std::span(ids).subspan(begin, std::min(kReadBatch, ids.size() - begin));
+    ASSIGN_OR_RETURN(std::vector<ChunkRow> chunks, ChunkTable(db).GetByIds(batch));
+    std::vector<std::string> hashes;
+    for (const ChunkRow& chunk : chunks) hashes.push_back(chunk.content_hash);
+    ASSIGN_OR_RETURN(auto found, EmbeddingCache(db).Lookup(embedder_id, hashes));
+    for (const ChunkRow& chunk : chunks) {
+      if (found.contains(chunk.content_hash)) covered.push_back(chunk.id);
+    }
+  }
+  return covered;
+}
+
+Status CheckOriginals(CheckContext& check, const WorkspaceRow& workspace) {
+  ASSIGN_OR_RETURN(std::vector<DocumentRow> documents,
+                   DocumentTable(check.db).ListByWorkspace(workspace.id));
+  check.report.documents += static_cast<int64_t>(documents.size());
+  for (const DocumentRow& document : documents) {
+    ASSIGN_OR_RETURN(Digest digest, Digest::Parse(document.blob_digest));
+    if (!check.originals.PathOf(digest).ok()) {
+      check.report.problems.push_back("workspace '" + workspace.slug + "': the original of '" +
+                                      document.name + "' (" + document.blob_digest +
+                                      ") is missing");
+    }
+  }
+  return OkStatus();
+}
+
+Status CheckVectors(CheckContext& check, const WorkspaceRow& workspace,
+                    const std::vector<int64_t>& chunk_ids) {
+  if (workspace.settings.embedder.empty() || chunk_ids.empty()) return OkStatus();
+  const std::string where = "workspace '" + workspace.slug + "'";
+  StatusOr<ModelName> name = ParseModelName(workspace.settings.embedder);
+  StatusOr<ResolvedModel> embedder =
+      name.ok() ? check.models.Resolve(*name) : StatusOr<ResolvedModel>(name.status());
+  if (!embedder.ok()) {
+    check.report.problems.push_back(where + ": its embedder: " + embedder.status().message());
+    return OkStatus();
+  }
+  const std::string embedder_id = EmbedderId(*embedder);
+  ASSIGN_OR_RETURN(std::vector<int64_t> expected, WithVectors(check.db, embedder_id, chunk_ids));
+  if (expected.size() < chunk_ids.size()) {
+    check.report.problems.push_back(
+        where + ": " + std::to_string(chunk_ids.size() - expected.size()) + " of " +
+        std::to_string(chunk_ids.size()) + " chunks have no vector from " +
+        workspace.settings.embedder + " (re-embed the workspace)");
+  }
+  const IndexKey key{.workspace_id = workspace.id, .embedder_id = embedder_id,
+                     .scalar = workspace.settings.vector_type == VectorType::kI8
+                                   ? VectorScalar::kI8
+                                   : VectorScalar::kF16};
+  ASSIGN_OR_RETURN(std::vector<int64_t> indexed, check.indexes.Keys(key));
+  check.report.vectors += static_cast<int64_t>(indexed.size());
+  const std::optional<IndexOrigin> origin = check.indexes.OriginOf(key);
+  if (origin == IndexOrigin::kRebuilt) {
+    const std::string what = where + ": its vector index file was missing, corrupt or stale";
+    if (check.repair) {
+      check.report.repairs.push_back(what + "; rebuilt from the database");
+    } else {
+      check.report.problems.push_back(what + " (rebuilt in memory; run with --repair to save)");
+    }
+  }
+  if (indexed != expected) {
+    check.report.problems.push_back(where + ": the vector index holds " +
+                                    std::to_string(indexed.size()) + " vectors, the database " +
+                                    std::to_string(expected.size()));
+  }
+  return OkStatus();
+}
+
+Status CheckWorkspace(CheckContext& check, const WorkspaceRow& workspace) {
+  ++check.report.workspaces;
+  RETURN_IF_ERROR(CheckOriginals(check, workspace));
+  ASSIGN_OR_RETURN(std::vector<int64_t> chunk_ids,
+                   ChunkTable(check.db).ListIdsByWorkspace(workspace.id));
+  check.report.chunks += static_cast<int64_t>(chunk_ids.size());
+  return CheckVectors(check, workspace, chunk_ids);
+}
+
+}  // namespace
+
+StatusOr<ConsistencyReport> CheckKnowledgeBase(const std::filesystem::path& home,
+                                               const ModelStore& models, bool repair) {
+  const DatabaseOptions database{.path = home / "hearth.db"};
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(database));
+  ASSIGN_OR_RETURN(std::unique_ptr<BlobStore> originals,
+                   BlobStore::Open({.root = home / "documents", .stale_temp_age = {}}));
+  WorkspaceIndexes indexes({.dir = home / "index"}, [database] { return Database::Open(database); });
+  ConsistencyReport report;
+  CheckContext check{*db, models, indexes, *originals, repair, report};
+  RETURN_IF_ERROR(CheckSqlite(check));
+  ASSIGN_OR_RETURN(std::vector<WorkspaceRow> workspaces, WorkspaceTable(*db).List());
+  for (const WorkspaceRow& workspace : workspaces) RETURN_IF_ERROR(CheckWorkspace(check, workspace));
+  ASSIGN_OR_RETURN(std::vector<JobRow> unfinished, JobTable(*db).ListUnfinished());
+  report.unfinished_jobs = static_cast<int64_t>(unfinished.size());
+  if (repair) RETURN_IF_ERROR(indexes.SaveAll());
+  return report;
+}
+
+}  // namespace hearth
