@@ -72,12 +72,20 @@ json JobJson(const JobRow& row) {
   if (row.document_id) body["document_id"] = *row.document_id;
   if (!row.error.empty()) body["error"] = row.error;
   if (row.started_at_ms) body["started_at"] = Time(*row.started_at_ms);
-  if (row.finished_at_ms) {
-    body["finished_at"] = Time(*row.finished_at_ms);
-    if (row.started_at_ms && *row.finished_at_ms > *row.started_at_ms &&
-        row.progress.chunks_done > 0) {
-      const double seconds = static_cast<double>(*row.finished_at_ms - *row.started_at_ms) / 1000;
-      body["chunks_per_second"] = static_cast<double>(row.progress.chunks_done) / seconds;
+  if (row.finished_at_ms) body["finished_at"] = Time(*row.finished_at_ms);
+  // Speed over the job's life so far (or whole life), and for a running job
+  // the time its remaining chunks will take at that speed.
+  const int64_t end_ms = row.finished_at_ms.value_or(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  if (row.started_at_ms && end_ms > *row.started_at_ms && row.progress.chunks_done > 0) {
+    const double seconds = static_cast<double>(end_ms - *row.started_at_ms) / 1000;
+    const double rate = static_cast<double>(row.progress.chunks_done) / seconds;
+    body["chunks_per_second"] = rate;
+    if (!row.finished_at_ms && row.progress.chunks_total > row.progress.chunks_done) {
+      body["eta_seconds"] =
+          static_cast<double>(row.progress.chunks_total - row.progress.chunks_done) / rate;
     }
   }
   return body;
@@ -104,6 +112,10 @@ StatusOr<WorkspaceSettings> SettingsFrom(const json& body, WorkspaceSettings set
                    IntField(body, "chunk_tokens", settings.chunk_tokens, 16, 8192));
   ASSIGN_OR_RETURN(settings.chunk_overlap_tokens,
                    IntField(body, "chunk_overlap_tokens", settings.chunk_overlap_tokens, 0, 4096));
+  if (settings.chunk_overlap_tokens * 2 >= settings.chunk_tokens) {
+    return InvalidArgumentError("\"chunk_overlap_tokens\" must be below half of \"chunk_tokens\" (" +
+                                std::to_string(settings.chunk_tokens) + ")");
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> vectors, OptionalString(body, "vector_type"));
   if (vectors) {
     if (*vectors == "f16") {
@@ -115,6 +127,37 @@ StatusOr<WorkspaceSettings> SettingsFrom(const json& body, WorkspaceSettings set
     }
   }
   return settings;
+}
+
+// PATCH: changes the given settings. A new chunk size applies to documents
+// ingested afterwards. The embedder of a workspace that holds documents
+// cannot change yet: its vectors would have to be made again.
+void UpdateWorkspace(WorkspaceService& workspaces, const WorkspaceRow& workspace,
+                     const httplib::Request& request, httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  if (body->contains("slug")) {
+    return SetJsonError(response, InvalidArgumentError("\"slug\" cannot change"));
+  }
+  StatusOr<WorkspaceSettings> settings = SettingsFrom(*body, workspace.settings);
+  if (!settings.ok()) return SetJsonError(response, settings.status());
+  if (settings->embedder != workspace.settings.embedder) {
+    StatusOr<std::vector<DocumentRow>> documents = workspaces.ListDocuments(workspace.id);
+    if (!documents.ok()) return SetJsonError(response, documents.status());
+    if (!documents->empty()) {
+      return SetJsonError(response, FailedPreconditionError(
+                                        "workspace '" + workspace.slug + "' holds " +
+                                        std::to_string(documents->size()) +
+                                        " documents embedded with " + workspace.settings.embedder +
+                                        "; re-embedding them with another embedder is not "
+                                        "supported yet: create a new workspace instead"));
+    }
+  }
+  Status updated = workspaces.UpdateWorkspace(workspace.id, *settings);
+  if (!updated.ok()) return SetJsonError(response, updated);
+  StatusOr<WorkspaceRow> now = workspaces.GetWorkspace(workspace.slug);
+  if (!now.ok()) return SetJsonError(response, now.status());
+  SetJson(response, WorkspaceJson(*now));
 }
 
 void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& request,
@@ -210,6 +253,12 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
                                                        httplib::Response& response) {
     if (auto workspace = PathWorkspace(workspaces, request, response)) {
       SetJson(response, WorkspaceJson(*workspace));
+    }
+  });
+  server.Patch("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
+                                                         httplib::Response& response) {
+    if (auto workspace = PathWorkspace(workspaces, request, response)) {
+      UpdateWorkspace(workspaces, *workspace, request, response);
     }
   });
   server.Delete("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,

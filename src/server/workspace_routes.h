@@ -4,6 +4,7 @@
 //   POST   /api/v1/workspaces                              create
 //   GET    /api/v1/workspaces                              list
 //   GET    /api/v1/workspaces/{slug}                       one
+//   PATCH  /api/v1/workspaces/{slug}                       change settings
 //   DELETE /api/v1/workspaces/{slug}                       delete with its documents
 //   POST   /api/v1/workspaces/{slug}/documents             upload (multipart, field "file", several)
 //   GET    /api/v1/workspaces/{slug}/documents             list with status

@@ -133,6 +133,16 @@ test('bad requests get clear errors', { skip }, async () => {
   assert.equal(result.status, 1);
   assert.match(result.stdout, /has no embedder/);
   assert.equal((await api('GET', '/api/v1/jobs/999999')).status, 404);
+  const overlap = await api('POST', '/api/v1/workspaces', { slug: 'y', chunk_tokens: 100, chunk_overlap_tokens: 50 });
+  assert.equal(overlap.status, 400);
+  assert.match(overlap.body.error, /below half/);
+  const renamed = await api('PATCH', '/api/v1/workspaces/docs', { name: 'Documents' });
+  assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+  assert.equal(renamed.body.name, 'Documents');
+  const switched = await api('PATCH', '/api/v1/workspaces/docs', { embedder: 'other' });
+  assert.equal(switched.status, 412);
+  assert.match(switched.body.error, /re-embedding/);
+  assert.equal((await api('GET', '/api/v1/workspaces/docs')).body.embedder, 'embedder');
   assert.equal((await api('GET', '/api/v1/workspaces/docs/documents/abc')).status, 404);
 });
 
@@ -168,6 +178,7 @@ test('a server killed with SIGKILL mid-document resumes it, and the stores agree
   const partway = await waitForJob(job, (body) => body.chunks_done > 0 || body.state !== 'queued' && body.state !== 'running');
   assert.equal(partway.state, 'running', JSON.stringify(partway));
   assert.ok(partway.chunks_done < partway.chunks_total, JSON.stringify(partway));
+  assert.ok(partway.eta_seconds > 0 && partway.chunks_per_second > 0, JSON.stringify(partway));
   server.child.kill('SIGKILL');
   await server.exited;
 
