@@ -134,6 +134,13 @@ class UsearchIndex final : public VectorIndex {
     return OkStatus();
   }
 
+  Status SetExpansionSearch(size_t expansion) override {
+    if (expansion == 0) return InvalidArgumentError("the search expansion must be at least 1");
+    std::unique_lock lock(mu_);
+    index_.change_expansion_search(expansion);
+    return OkStatus();
+  }
+
   StatusOr<std::vector<VectorMatch>> Search(std::span<const float> query, size_t k,
                                             const KeyFilter& filter) const override {
     RETURN_IF_ERROR(CheckVector(query, dimensions(), "the query"));

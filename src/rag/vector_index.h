@@ -142,6 +142,12 @@ class VectorIndex {
   virtual StatusOr<std::vector<VectorMatch>> Search(std::span<const float> query, size_t k,
                                                     const KeyFilter& filter = {}) const = 0;
 
+  // Sets the candidates kept while searching (HNSW's ef) for later searches:
+  // more finds more of the exact neighbours, more slowly (the benchmark in
+  // bench/ann_bench.cc tunes it). Exclusive, like Add. Errors:
+  // InvalidArgument for 0.
+  virtual Status SetExpansionSearch(size_t expansion) = 0;
+
   virtual bool Contains(uint64_t key) const = 0;
   // Every key stored, sorted.
   virtual std::vector<uint64_t> Keys() const = 0;

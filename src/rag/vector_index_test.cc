@@ -134,6 +134,21 @@ class VectorIndexTest : public ::testing::Test {
   const VectorIndexExpectation expected_{.embedder_id = "sha256-abc", .dimensions = kDims};
 };
 
+TEST_F(VectorIndexTest, SearchExpansionTradesRecallAndRefusesZero) {
+  const std::vector<float> data = RandomVectors(5000, kDims, 15);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 5000, VectorScalar::kF16);
+  ASSERT_TRUE(index->SetExpansionSearch(1).ok());
+  const double narrow = RecallAt10(*index, data, 5000);
+  ASSERT_TRUE(index->SetExpansionSearch(256).ok());
+  const double wide = RecallAt10(*index, data, 5000);
+  EXPECT_LT(narrow, wide);
+  EXPECT_GE(wide, 0.99);
+  const Status zero = index->SetExpansionSearch(0);
+  EXPECT_EQ(zero.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(zero.message(), HasSubstr("expansion"));
+  EXPECT_DOUBLE_EQ(RecallAt10(*index, data, 5000), wide);  // the refused value changed nothing
+}
+
 TEST_F(VectorIndexTest, RecallAt10IsHighForF16AndI8) {
   const std::vector<float> data = RandomVectors(10000, kDims, 1);
   for (VectorScalar scalar : {VectorScalar::kF16, VectorScalar::kI8}) {
