@@ -93,10 +93,7 @@ Status CheckVectors(CheckContext& check, const WorkspaceRow& workspace,
         std::to_string(chunk_ids.size()) + " chunks have no vector from " +
         workspace.settings.embedder + " (re-embed the workspace)");
   }
-  const IndexKey key{.workspace_id = workspace.id, .embedder_id = embedder_id,
-                     .scalar = workspace.settings.vector_type == VectorType::kI8
-                                   ? VectorScalar::kI8
-                                   : VectorScalar::kF16};
+  const IndexKey key = IndexKeyOf(workspace, embedder_id);
   ASSIGN_OR_RETURN(std::vector<int64_t> indexed, check.indexes.Keys(key));
   check.report.vectors += static_cast<int64_t>(indexed.size());
   const std::optional<IndexOrigin> origin = check.indexes.OriginOf(key);

@@ -58,13 +58,6 @@ StatusOr<EmbedderInfo> ResolveEmbedder(const IngestContext& context, const Works
   return EmbedderInfo{.name = std::move(name), .model = std::move(model), .id = std::move(id)};
 }
 
-IndexKey IndexKeyOf(const WorkspaceRow& workspace, const std::string& embedder_id) {
-  return {.workspace_id = workspace.id,
-          .embedder_id = embedder_id,
-          .scalar = workspace.settings.vector_type == VectorType::kI8 ? VectorScalar::kI8
-                                                                      : VectorScalar::kF16};
-}
-
 std::string Joined(const std::vector<std::string>& parts, std::string_view separator) {
   std::string text;
   for (const std::string& part : parts) {

@@ -1,4 +1,4 @@
-// UTF-8 validation.
+// UTF-8 validation and encoding.
 //
 // hearth accepts untrusted names and text from clients. These functions decide
 // whether bytes are well-formed UTF-8 (RFC 3629): no overlong encodings, no
@@ -12,6 +12,8 @@
 #define HEARTH_BASE_UTF8_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace hearth {
@@ -22,6 +24,10 @@ size_t Utf8SequenceLength(std::string_view text);
 
 // True if all of `text` is well-formed UTF-8. The empty string is valid.
 bool IsValidUtf8(std::string_view text);
+
+// Appends the UTF-8 encoding (1 to 4 bytes) of `code_point` to `out`. The
+// caller passes a Unicode scalar value (at most U+10FFFF, not a surrogate).
+void AppendUtf8(std::string& out, uint32_t code_point);
 
 }  // namespace hearth
 

@@ -31,6 +31,13 @@ TEST(Utf8Test, RejectsMalformedText) {
   EXPECT_FALSE(IsValidUtf8("ok\xe2\x82"));  // truncated at the end
 }
 
+TEST(Utf8Test, AppendUtf8EncodesEachLength) {
+  std::string out;
+  for (uint32_t code_point : {0x41u, 0xE9u, 0x20ACu, 0x1F600u}) AppendUtf8(out, code_point);
+  EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+  EXPECT_TRUE(IsValidUtf8(out));
+}
+
 TEST(Utf8Test, SequenceLength) {
   EXPECT_EQ(Utf8SequenceLength(""), 0u);
   EXPECT_EQ(Utf8SequenceLength("a\xc3\xa9"), 1u);

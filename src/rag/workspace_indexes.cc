@@ -41,6 +41,20 @@ Status VectorsOf(Database& db, const std::string& embedder_id, std::span<const i
 
 }  // namespace
 
+StatusOr<Database*> WorkspaceIndexes::Reader() {
+  if (reader_ == nullptr) {
+    ASSIGN_OR_RETURN(reader_, open_reader_());
+  }
+  return reader_.get();
+}
+
+IndexKey IndexKeyOf(const WorkspaceRow& workspace, std::string embedder_id) {
+  return {.workspace_id = workspace.id,
+          .embedder_id = std::move(embedder_id),
+          .scalar = workspace.settings.vector_type == VectorType::kI8 ? VectorScalar::kI8
+                                                                      : VectorScalar::kF16};
+}
+
 WorkspaceIndexes::WorkspaceIndexes(WorkspaceIndexesOptions options, ReaderFactory open_reader)
     : options_(std::move(options)), open_reader_(std::move(open_reader)) {}
 
@@ -151,8 +165,8 @@ Status WorkspaceIndexes::Add(const IndexKey& key, std::span<const int64_t> chunk
     return InvalidArgumentError("index add: " + std::to_string(chunk_ids.size()) + " ids for " +
                                 std::to_string(vectors.size()) + " vectors");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, open_reader_());
   std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Database * db, Reader());
   ASSIGN_OR_RETURN(Entry * entry, Open(key, *db, vectors.front().size()));
   const int64_t first = sequence - static_cast<int64_t>(chunk_ids.size()) + 1;
   if (entry->applied_sequence != first - 1) return ApplyChanges(key, *entry, *db);
@@ -166,16 +180,16 @@ Status WorkspaceIndexes::Add(const IndexKey& key, std::span<const int64_t> chunk
 }
 
 Status WorkspaceIndexes::CatchUp(const IndexKey& key) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, open_reader_());
   std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Database * db, Reader());
   ASSIGN_OR_RETURN(Entry * entry, Open(key, *db, 0));
   return entry == nullptr ? OkStatus() : ApplyChanges(key, *entry, *db);
 }
 
 StatusOr<std::vector<IndexHit>> WorkspaceIndexes::Search(const IndexKey& key,
                                                          std::span<const float> query, size_t k) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, open_reader_());
   std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Database * db, Reader());
   ASSIGN_OR_RETURN(Entry * entry, Open(key, *db, query.size()));
   RETURN_IF_ERROR(ApplyChanges(key, *entry, *db));
   ASSIGN_OR_RETURN(std::vector<VectorMatch> matches, entry->index->Search(query, k));
@@ -221,8 +235,8 @@ Status WorkspaceIndexes::DropWorkspace(int64_t workspace_id) {
 }
 
 StatusOr<std::vector<int64_t>> WorkspaceIndexes::Keys(const IndexKey& key) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, open_reader_());
   std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Database * db, Reader());
   ASSIGN_OR_RETURN(Entry * entry, Open(key, *db, 0));
   if (entry == nullptr) return std::vector<int64_t>{};
   RETURN_IF_ERROR(ApplyChanges(key, *entry, *db));

@@ -8,7 +8,8 @@
 // for other dimensions is rebuilt from the chunks and the embedding cache.
 // Nothing is lost by deleting an index file.
 //
-// Thread-safety: thread-safe. Indexes are opened lazily on first use.
+// Thread-safety: thread-safe. Indexes, and the one database connection they
+// read through, are opened lazily on first use.
 #ifndef HEARTH_RAG_WORKSPACE_INDEXES_H_
 #define HEARTH_RAG_WORKSPACE_INDEXES_H_
 
@@ -27,6 +28,7 @@
 #include "base/thread_annotations.h"
 #include "rag/vector_index.h"
 #include "store/database.h"
+#include "store/workspace_table.h"
 
 namespace hearth {
 
@@ -36,6 +38,10 @@ struct IndexKey {
   VectorScalar scalar = VectorScalar::kF16;  // the workspace's vector type
   auto operator<=>(const IndexKey&) const = default;
 };
+
+// The index of `workspace`'s vectors from `embedder_id`, in the workspace's
+// vector type.
+IndexKey IndexKeyOf(const WorkspaceRow& workspace, std::string embedder_id);
 
 struct IndexHit {
   int64_t chunk_id = 0;
@@ -87,6 +93,8 @@ class WorkspaceIndexes {
 
  private:
   struct Entry;
+  // The one read connection, opened on first use.
+  StatusOr<Database*> Reader() EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The open index of `key`, opened (or rebuilt, or created) first when
   // needed; null when nothing is stored for it and dimensions == 0.
   StatusOr<Entry*> Open(const IndexKey& key, Database& db, size_t dimensions) EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -97,6 +105,7 @@ class WorkspaceIndexes {
   const WorkspaceIndexesOptions options_;
   const ReaderFactory open_reader_;
   std::mutex mu_;
+  std::unique_ptr<Database> reader_ GUARDED_BY(mu_);
   std::map<IndexKey, std::unique_ptr<Entry>> open_ GUARDED_BY(mu_);
 };
 
