@@ -71,6 +71,8 @@ ChunkRow RowOf(const Chunk& chunk, int64_t ordinal) {
   return ChunkRow{.ordinal = ordinal,
                   .text = chunk.text,
                   .heading_path = Joined(chunk.heading_path, " > "),
+                  .embed_prefix = chunk.embed_text.substr(0, chunk.embed_text.size() -
+                                                             chunk.text.size()),
                   .page_first = chunk.page_first,
                   .page_last = chunk.page_last,
                   .token_count = chunk.token_count,

@@ -1,5 +1,7 @@
 #include "store/chunk_table.h"
 
+#include <limits>
+
 #include "base/status_macros.h"
 #include "store/row_checks.h"
 #include "store/transaction.h"
@@ -14,7 +16,7 @@ constexpr size_t kMaxQueryWords = 64;
 
 constexpr std::string_view kColumns =
     "id, document_id, ordinal, text, heading_path, page_first, page_last, token_count, "
-    "content_hash";
+    "content_hash, embed_prefix";
 
 ChunkRow ReadRow(const Statement& stmt) {
   ChunkRow row;
@@ -27,6 +29,7 @@ ChunkRow ReadRow(const Statement& stmt) {
   row.page_last = stmt.ColumnInt(6);
   row.token_count = stmt.ColumnInt(7);
   row.content_hash = stmt.ColumnText(8);
+  row.embed_prefix = stmt.ColumnText(9);
   return row;
 }
 
@@ -35,6 +38,7 @@ Status CheckRowFields(const ChunkRow& chunk) {
   if (chunk.text.empty()) return InvalidArgumentError("text is empty");
   RETURN_IF_ERROR(internal::CheckText("text", chunk.text, kMaxChunkBytes));
   RETURN_IF_ERROR(internal::CheckText("heading_path", chunk.heading_path, kMaxHeadingBytes));
+  RETURN_IF_ERROR(internal::CheckText("embed_prefix", chunk.embed_prefix, kMaxHeadingBytes));
   if (chunk.content_hash.empty()) return InvalidArgumentError("content_hash is empty");
   RETURN_IF_ERROR(internal::CheckText("content_hash", chunk.content_hash, kMaxHashBytes));
   if (chunk.page_first < 0 || chunk.page_last < chunk.page_first) {
@@ -56,7 +60,8 @@ Status BindRow(Statement& stmt, const ChunkRow& chunk) {
   RETURN_IF_ERROR(stmt.Bind(5, chunk.page_first));
   RETURN_IF_ERROR(stmt.Bind(6, chunk.page_last));
   RETURN_IF_ERROR(stmt.Bind(7, chunk.token_count));
-  return stmt.Bind(8, chunk.content_hash);
+  RETURN_IF_ERROR(stmt.Bind(8, chunk.content_hash));
+  return stmt.Bind(9, chunk.embed_prefix);
 }
 
 Status ExplainInsertError(const Status& status, int64_t document_id, const ChunkRow& chunk) {
@@ -109,8 +114,8 @@ StatusOr<std::vector<int64_t>> ChunkTable::InsertBatch(int64_t document_id,
   ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db_));
   ASSIGN_OR_RETURN(Statement stmt,
                    db_.Prepare("INSERT INTO chunks (document_id, ordinal, text, heading_path, "
-                               "page_first, page_last, token_count, content_hash) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+                               "page_first, page_last, token_count, content_hash, embed_prefix) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   RETURN_IF_ERROR(stmt.Bind(1, document_id));
   std::vector<int64_t> ids;
   ids.reserve(chunks.size());
@@ -172,11 +177,19 @@ Status ChunkTable::RebuildFts() {
 }
 
 StatusOr<std::vector<int64_t>> ChunkTable::ListIdsByWorkspace(int64_t workspace_id) {
+  return ListIdsByWorkspaceAfter(workspace_id, 0, std::numeric_limits<int64_t>::max());
+}
+
+StatusOr<std::vector<int64_t>> ChunkTable::ListIdsByWorkspaceAfter(int64_t workspace_id,
+                                                                  int64_t after, int64_t limit) {
   ASSIGN_OR_RETURN(Statement stmt,
                    db_.Prepare("SELECT chunks.id FROM chunks JOIN documents "
                                "ON documents.id = chunks.document_id "
-                               "WHERE documents.workspace_id = ?1 ORDER BY chunks.id"));
+                               "WHERE documents.workspace_id = ?1 AND chunks.id > ?2 "
+                               "ORDER BY chunks.id LIMIT ?3"));
   RETURN_IF_ERROR(stmt.Bind(1, workspace_id));
+  RETURN_IF_ERROR(stmt.Bind(2, after));
+  RETURN_IF_ERROR(stmt.Bind(3, limit));
   std::vector<int64_t> ids;
   while (true) {
     ASSIGN_OR_RETURN(bool has_row, stmt.Step());

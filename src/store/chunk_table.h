@@ -32,6 +32,9 @@ struct ChunkRow {
   int64_t ordinal = 0;      // 0, 1, 2, ... within the document; >= 0
   std::string text;         // UTF-8 without NUL bytes, non-empty
   std::string heading_path; // e.g. "Intro > Scope"; may be empty
+  // What was embedded before `text` (title and headings, chunker.h); the
+  // full-text index searches it too. May be empty.
+  std::string embed_prefix;
   int64_t page_first = 0;   // 1-based; 0 when the format has no pages
   int64_t page_last = 0;
   int64_t token_count = 0;
@@ -72,6 +75,10 @@ class ChunkTable {
   // The ids of every chunk of the workspace's documents, ascending (what a
   // rebuilt vector index and a consistency check start from).
   StatusOr<std::vector<int64_t>> ListIdsByWorkspace(int64_t workspace_id);
+  // Those of ListIdsByWorkspace above `after`, at most `limit`, ascending
+  // (a resumable walk over a workspace's chunks).
+  StatusOr<std::vector<int64_t>> ListIdsByWorkspaceAfter(int64_t workspace_id, int64_t after,
+                                                         int64_t limit);
 
   // The highest committed ordinal of the document, or -1 when it has none:
   // a resumed ingestion continues at MaxOrdinal() + 1.

@@ -71,7 +71,7 @@ TEST_F(ChunkTableTest, CheckFtsFindsAMissingFtsRowAndRebuildRepairsIt) {
   EXPECT_TRUE(table.CheckFts().ok());
   // Damage the derived index behind the triggers' back.
   auto id = QueryInt("SELECT min(id) FROM chunks");
-  ASSERT_TRUE(db().Execute("INSERT INTO chunks_fts (chunks_fts, rowid, text, heading_path) "
+  ASSERT_TRUE(db().Execute("INSERT INTO chunks_fts (chunks_fts, rowid, text, embed_prefix) "
                            "VALUES ('delete', " + std::to_string(id) + ", 'alpha', '')").ok());
   Status damaged = table.CheckFts();
   EXPECT_EQ(damaged.code(), StatusCode::kInternal) << damaged;
@@ -151,14 +151,45 @@ TEST_F(ChunkTableTest, SearchFindsAndRanksWithinTheWorkspace) {
   EXPECT_EQ(limited->size(), 1u);
 }
 
-TEST_F(ChunkTableTest, SearchMatchesHeadingsAndIgnoresDiacritics) {
+TEST_F(ChunkTableTest, SearchMatchesThePrefixAndIgnoresDiacritics) {
   ChunkTable table(db());
-  auto ids = table.InsertBatch(document_, {Chunk(0, "body text", "Café menu")});
+  ChunkRow chunk = Chunk(0, "body text", "Café menu");
+  chunk.embed_prefix = "Bistro › Café menu\n\n";
+  auto ids = table.InsertBatch(document_, {chunk});
   ASSERT_TRUE(ids.ok());
-  auto hits = table.SearchFts(workspace_, "cafe", 10);
+  for (const char* query : {"cafe", "bistro"}) {
+    auto hits = table.SearchFts(workspace_, query, 10);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_EQ(hits->size(), 1u) << query;
+    EXPECT_EQ((*hits)[0].chunk_id, (*ids)[0]);
+  }
+  auto rows = table.ListByDocument(document_);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].embed_prefix, "Bistro › Café menu\n\n");
+}
+
+TEST_F(ChunkTableTest, SearchStemsEnglishWords) {
+  ChunkTable table(db());
+  auto ids = table.InsertBatch(document_, {Chunk(0, "the walruses were swimming")});
+  ASSERT_TRUE(ids.ok());
+  auto hits = table.SearchFts(workspace_, "swims", 10);
   ASSERT_TRUE(hits.ok());
   ASSERT_EQ(hits->size(), 1u);
-  EXPECT_EQ((*hits)[0].chunk_id, (*ids)[0]);
+}
+
+TEST_F(ChunkTableTest, ListIdsByWorkspaceAfterWalksInPages) {
+  ChunkTable table(db());
+  auto ids = table.InsertBatch(document_, {Chunk(0, "a"), Chunk(1, "b"), Chunk(2, "c")});
+  ASSERT_TRUE(ids.ok());
+  auto first = table.ListIdsByWorkspaceAfter(workspace_, 0, 2);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, std::vector<int64_t>({(*ids)[0], (*ids)[1]}));
+  auto rest = table.ListIdsByWorkspaceAfter(workspace_, first->back(), 2);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, std::vector<int64_t>({(*ids)[2]}));
+  auto other = table.ListIdsByWorkspaceAfter(workspace_ + 1, 0, 10);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->empty());
 }
 
 TEST_F(ChunkTableTest, SearchSkipsDocumentsThatAreNotReady) {

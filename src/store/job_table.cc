@@ -4,6 +4,7 @@
 
 #include "base/status_macros.h"
 #include "store/row_checks.h"
+#include "store/transaction.h"
 
 namespace hearth {
 namespace {
@@ -14,7 +15,7 @@ constexpr std::array<std::string_view, 5> kStateNames = {"queued", "running", "d
 
 constexpr std::string_view kColumns =
     "id, kind, workspace_id, document_id, state, pages_done, chunks_total, chunks_done, error, "
-    "created_at, started_at, finished_at, updated_at";
+    "created_at, started_at, finished_at, updated_at, target_embedder";
 
 template <typename Enum, size_t N>
 Enum ParseName(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -42,6 +43,7 @@ JobRow ReadRow(const Statement& stmt) {
   row.started_at_ms = OptionalInt(stmt, 10);
   row.finished_at_ms = OptionalInt(stmt, 11);
   row.updated_at_ms = stmt.ColumnInt(12);
+  row.target_embedder = stmt.ColumnText(13);
   return row;
 }
 
@@ -77,6 +79,20 @@ StatusOr<int64_t> JobTable::Create(JobKind kind, int64_t workspace_id,
     return NotFoundError(what + " does not exist");
   }
   return db_.LastInsertRowId();
+}
+
+StatusOr<int64_t> JobTable::CreateReembed(int64_t workspace_id, std::string_view target_embedder) {
+  if (target_embedder.empty()) return InvalidArgumentError("a reembed job needs an embedder");
+  RETURN_IF_ERROR(internal::CheckText("target embedder", target_embedder, 1024));
+  ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(const int64_t id, Create(JobKind::kReembed, workspace_id, std::nullopt));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_.Prepare("UPDATE jobs SET target_embedder = ?2 WHERE id = ?1"));
+  RETURN_IF_ERROR(stmt.Bind(1, id));
+  RETURN_IF_ERROR(stmt.Bind(2, target_embedder));
+  RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(transaction.Commit());
+  return id;
 }
 
 StatusOr<JobRow> JobTable::Get(int64_t id) {

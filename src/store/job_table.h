@@ -45,6 +45,7 @@ struct JobRow {
   JobKind kind = JobKind::kIngest;
   int64_t workspace_id = 0;
   std::optional<int64_t> document_id;  // none for a workspace-wide reembed
+  std::string target_embedder;  // a reembed's new embedder (model name); "" for ingest
   JobState state = JobState::kQueued;
   JobProgress progress;
   std::string error;  // why it failed; "" otherwise
@@ -64,6 +65,9 @@ class JobTable {
   StatusOr<int64_t> Create(JobKind kind, int64_t workspace_id,
                            std::optional<int64_t> document_id);
 
+  // Creates a queued reembed job that moves the workspace to
+  // `target_embedder`. Errors: NotFound; InvalidArgument for an empty name.
+  StatusOr<int64_t> CreateReembed(int64_t workspace_id, std::string_view target_embedder);
   // Errors: NotFound.
   StatusOr<JobRow> Get(int64_t id);
 

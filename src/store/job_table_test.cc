@@ -40,6 +40,20 @@ TEST_F(JobTableTest, CreateIsQueuedWithoutTimesOrProgress) {
   EXPECT_FALSE(table.Get(*reembed)->document_id.has_value());
 }
 
+TEST_F(JobTableTest, ReembedJobRecordsItsTargetEmbedder) {
+  JobTable table(db());
+  auto id = table.CreateReembed(workspace_, "nomic-embed-text:latest");
+  ASSERT_TRUE(id.ok()) << id.status();
+  auto row = table.Get(*id);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->kind, JobKind::kReembed);
+  EXPECT_EQ(row->target_embedder, "nomic-embed-text:latest");
+  EXPECT_FALSE(row->document_id.has_value());
+  EXPECT_EQ(table.CreateReembed(workspace_, "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(table.CreateReembed(999, "m").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM jobs"), 1);
+}
+
 TEST_F(JobTableTest, UnknownOrMismatchedReferencesAreNotFound) {
   JobTable table(db());
   int64_t other = MakeWorkspace("other");

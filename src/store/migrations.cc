@@ -143,6 +143,49 @@ constexpr Migration kMigrations[] = {
              FROM index_changes WHERE chunk_id = old.id AND op = 'add';
        END;
      )sql"},
+    {4, "embed_prefix_and_reembed",
+     R"sql(
+       -- The heading prefix a chunk was embedded with (embed text = prefix +
+       -- text), so another embedder can re-embed the same text. Rows from
+       -- version 3 get the prefix the chunker would have made, uncut.
+       ALTER TABLE chunks ADD COLUMN embed_prefix TEXT NOT NULL DEFAULT '';
+       UPDATE chunks SET embed_prefix =
+         (SELECT CASE WHEN documents.title != '' THEN documents.title ELSE documents.name END
+            FROM documents WHERE documents.id = chunks.document_id)
+         || CASE WHEN heading_path != '' THEN ' › ' || replace(heading_path, ' > ', ' › ')
+                 ELSE '' END
+         || char(10, 10);
+
+       -- The embedder a reembed job moves its workspace to.
+       ALTER TABLE jobs ADD COLUMN target_embedder TEXT NOT NULL DEFAULT '';
+
+       -- The full-text index searches the prefix too (the title and section
+       -- of a passage are often the words a question uses), and stems English
+       -- words (Porter), as the standard BM25 baselines do.
+       DROP TRIGGER chunks_fts_after_insert;
+       DROP TRIGGER chunks_fts_after_delete;
+       DROP TRIGGER chunks_fts_after_update;
+       DROP TABLE chunks_fts;
+       CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+         text, embed_prefix,
+         content = 'chunks', content_rowid = 'id',
+         tokenize = 'porter unicode61 remove_diacritics 2');
+       CREATE TRIGGER chunks_fts_after_insert AFTER INSERT ON chunks BEGIN
+         INSERT INTO chunks_fts (rowid, text, embed_prefix)
+           VALUES (new.id, new.text, new.embed_prefix);
+       END;
+       CREATE TRIGGER chunks_fts_after_delete AFTER DELETE ON chunks BEGIN
+         INSERT INTO chunks_fts (chunks_fts, rowid, text, embed_prefix)
+           VALUES ('delete', old.id, old.text, old.embed_prefix);
+       END;
+       CREATE TRIGGER chunks_fts_after_update AFTER UPDATE ON chunks BEGIN
+         INSERT INTO chunks_fts (chunks_fts, rowid, text, embed_prefix)
+           VALUES ('delete', old.id, old.text, old.embed_prefix);
+         INSERT INTO chunks_fts (rowid, text, embed_prefix)
+           VALUES (new.id, new.text, new.embed_prefix);
+       END;
+       INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild');
+     )sql"},
 };
 
 }  // namespace

@@ -58,6 +58,44 @@ TEST_F(MigrationsTest, VersionTwoDatabaseKeepsItsRowsWhenMigrated) {
   EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'chunks_fts'"), 1);
 }
 
+// Turns the fresh database into a version 3 one, as an older hearth left it.
+void DowngradeToVersion3(Database& db) {
+  DowngradeToVersion2(db);
+  const internal::Migration& third = internal::AllMigrations()[2];
+  ASSERT_EQ(third.version, 3);
+  ASSERT_TRUE(db.Execute(std::string(third.sql) + "PRAGMA user_version = 3;").ok());
+}
+
+TEST_F(MigrationsTest, VersionThreeChunksGetAPrefixTheFullTextIndexSearches) {
+  DowngradeToVersion3(db());
+  ASSERT_TRUE(
+      db().Execute("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                   "VALUES ('w', 'W', 0, 0);"
+                   "INSERT INTO documents (workspace_id, name, blob_digest, bytes, title, status, "
+                   "created_at, updated_at) VALUES (1, 'a.pdf', 'sha256-aa', 3, 'Walrus Atlas', "
+                   "'ready', 0, 0);"
+                   "INSERT INTO chunks (document_id, ordinal, text, heading_path, token_count, "
+                   "content_hash) VALUES (1, 0, 'tusks and whiskers', 'Anatomy > Teeth', 4, 'h');"
+                   "INSERT INTO jobs (kind, workspace_id, created_at, updated_at) "
+                   "VALUES ('ingest', 1, 0, 0);")
+          .ok());
+  db_.reset();
+  auto reopened = Database::Open({.path = path()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  db_ = std::move(*reopened);
+  EXPECT_EQ(QueryInt("PRAGMA user_version"), Latest());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM chunks WHERE embed_prefix = "
+                     "'Walrus Atlas › Anatomy › Teeth' || char(10, 10)"),
+            1);
+  // The title is searchable now, and words are stemmed.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'atlas'"), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'tusk'"), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM jobs WHERE target_embedder = ''"), 1);
+  EXPECT_TRUE(db().Execute("INSERT INTO chunks_fts (chunks_fts, rank) "
+                           "VALUES ('integrity-check', 1)")
+                  .ok());
+}
+
 TEST_F(MigrationsTest, SchemaEnforcesItsChecks) {
   Status bad_vector_type = db().Execute(
       "INSERT INTO workspaces (slug, name, vector_type, created_at, updated_at) "
