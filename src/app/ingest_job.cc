@@ -1,10 +1,12 @@
 #include "app/ingest_job.h"
 
-#include <map>
+#include <span>
 #include <utility>
 #include <vector>
 
+#include "app/job_embedder.h"
 #include "app/token_counter_cache.h"
+#include "base/logging.h"
 #include "base/status_macros.h"
 #include "models/model_name.h"
 #include "rag/chunker.h"
@@ -25,13 +27,6 @@ struct JobSubject {
   WorkspaceRow workspace;
 };
 
-// The workspace's embedder, resolved.
-struct EmbedderInfo {
-  ModelName name;
-  ResolvedModel model;
-  std::string id;  // EmbedderId()
-};
-
 Status Write(const IngestContext& context, WriteQueue::Work work) {
   return context.writer->Submit(std::move(work)).get();
 }
@@ -47,15 +42,12 @@ StatusOr<JobSubject> LoadSubject(Database& db, int64_t job_id) {
   return subject;
 }
 
-StatusOr<EmbedderInfo> ResolveEmbedder(const IngestContext& context, const WorkspaceRow& workspace) {
+StatusOr<JobEmbedder> ResolveEmbedder(const IngestContext& context, const WorkspaceRow& workspace) {
   if (workspace.settings.embedder.empty()) {
     return FailedPreconditionError("workspace '" + workspace.slug +
                                    "' has no embedder; choose one in its settings");
   }
-  ASSIGN_OR_RETURN(ModelName name, ParseModelName(workspace.settings.embedder));
-  ASSIGN_OR_RETURN(ResolvedModel model, context.models->Resolve(name));
-  std::string id = EmbedderId(model);
-  return EmbedderInfo{.name = std::move(name), .model = std::move(model), .id = std::move(id)};
+  return ResolveJobEmbedder(*context.models, workspace.settings.embedder);
 }
 
 std::string Joined(const std::vector<std::string>& parts, std::string_view separator) {
@@ -79,65 +71,21 @@ ChunkRow RowOf(const Chunk& chunk, int64_t ordinal) {
                   .content_hash = chunk.content_hash};
 }
 
-// The vectors of `texts` from the embedder, through the scheduler (which
-// keeps it loaded beside the chat model when the budget allows).
-StatusOr<std::vector<std::vector<float>>> Embed(const IngestContext& context,
-                                                const EmbedderInfo& embedder,
-                                                std::vector<std::string> texts,
-                                                std::stop_token stop) {
-  ASSIGN_OR_RETURN(ModelLease lease,
-                   context.scheduler->Acquire({.model = embedder.name, .purpose = "ingest"}));
-  StatusOr<EmbedResult> embedded =
-      lease.backend().Embed({.inputs = std::move(texts), .normalize = true, .truncate = true}, stop);
-  if (!embedded.ok()) {
-    if (embedded.status().code() == StatusCode::kUnavailable) {
-      lease.ReportBackendFailure(embedded.status());
-    }
-    return embedded.status().WithContext("embedding with " + embedder.name.DisplayName());
-  }
-  return std::move(embedded->embeddings);
-}
-
-// The vectors for chunks [begin, end): from the cache, the rest embedded.
-// `fresh` receives the newly embedded ones for the cache.
-StatusOr<std::vector<std::vector<float>>> VectorsFor(const IngestContext& context, Database& reader,
-                                                     const EmbedderInfo& embedder,
-                                                     std::span<const Chunk> chunks,
-                                                     std::vector<CachedEmbedding>* fresh,
-                                                     std::stop_token stop) {
-  std::vector<std::string> hashes;
-  for (const Chunk& chunk : chunks) hashes.push_back(chunk.content_hash);
-  ASSIGN_OR_RETURN(auto known, EmbeddingCache(reader).Lookup(embedder.id, hashes));
-  std::vector<std::string> texts;
-  std::vector<std::string> text_hashes;
-  for (const Chunk& chunk : chunks) {
-    if (known.contains(chunk.content_hash)) continue;
-    known.emplace(chunk.content_hash, std::vector<float>{});  // once per distinct text
-    texts.push_back(chunk.embed_text);
-    text_hashes.push_back(chunk.content_hash);
-  }
-  if (!texts.empty()) {
-    ASSIGN_OR_RETURN(std::vector<std::vector<float>> vectors,
-                     Embed(context, embedder, std::move(texts), stop));
-    for (size_t i = 0; i < vectors.size(); ++i) {
-      known[text_hashes[i]] = vectors[i];
-      fresh->push_back({.content_hash = text_hashes[i], .vector = std::move(vectors[i])});
-    }
-  }
-  std::vector<std::vector<float>> ordered;
-  for (const Chunk& chunk : chunks) ordered.push_back(known.at(chunk.content_hash));
-  return ordered;
-}
-
 // Embeds and commits chunks [begin, end) of the document in one
-// transaction, then adds their vectors to the workspace's index.
-Status CommitBatch(const IngestContext& context, Database& reader, const JobSubject& subject,
-                   const EmbedderInfo& embedder, std::span<const Chunk> all, size_t begin,
-                   size_t end, std::stop_token stop) {
-  std::span<const Chunk> batch = all.subspan(begin, end - begin);
+// transaction, then adds their vectors to the workspace's index. False (and
+// nothing written) when the workspace has moved to another embedder since
+// the job resolved `embedder`: a reembed job switched it meanwhile.
+StatusOr<bool> CommitBatch(const IngestContext& context, Database& reader,
+                           const JobSubject& subject, const JobEmbedder& embedder,
+                           std::span<const Chunk> all, size_t begin, size_t end,
+                           std::stop_token stop) {
+  std::vector<TextToEmbed> texts;
+  for (size_t i = begin; i < end; ++i) {
+    texts.push_back({.content_hash = all[i].content_hash, .text = all[i].embed_text});
+  }
   std::vector<CachedEmbedding> fresh;
   ASSIGN_OR_RETURN(std::vector<std::vector<float>> vectors,
-                   VectorsFor(context, reader, embedder, batch, &fresh, stop));
+                   VectorsFor(reader, *context.scheduler, embedder, "ingest", texts, &fresh, stop));
   std::vector<ChunkRow> rows;
   for (size_t i = begin; i < end; ++i) rows.push_back(RowOf(all[i], static_cast<int64_t>(i)));
   const JobProgress progress{.pages_done = subject.document.page_count,
@@ -145,14 +93,31 @@ Status CommitBatch(const IngestContext& context, Database& reader, const JobSubj
                              .chunks_done = static_cast<int64_t>(end)};
   std::vector<int64_t> ids;
   int64_t sequence = 0;
+  bool current = true;
   RETURN_IF_ERROR(Write(context, [&](Database& db) -> Status {
+    ASSIGN_OR_RETURN(const WorkspaceRow now, WorkspaceTable(db).Get(subject.workspace.id));
+    current = now.settings.embedder == subject.workspace.settings.embedder;
+    if (!current) return OkStatus();
     if (!fresh.empty()) RETURN_IF_ERROR(EmbeddingCache(db).Store(embedder.id, fresh));
     ASSIGN_OR_RETURN(ids, ChunkTable(db).InsertBatch(subject.document.id, rows));
     ASSIGN_OR_RETURN(sequence,
                      IndexChangeLog(db).AppendAdds(subject.workspace.id, embedder.id, ids));
     return JobTable(db).UpdateProgress(subject.job.id, progress);
   }));
-  return context.indexes->Add(IndexKeyOf(subject.workspace, embedder.id), ids, vectors, sequence);
+  if (!current) return false;
+  RETURN_IF_ERROR(
+      context.indexes->Add(IndexKeyOf(subject.workspace, embedder.id), ids, vectors, sequence));
+  return true;
+}
+
+// Deletes what the job committed of the document (the triggers log the
+// removals for the indexes) so that it is chunked again from the start.
+Status Restart(const IngestContext& context, const JobSubject& subject) {
+  return Write(context, [&](Database& db) -> Status {
+    RETURN_IF_ERROR(ChunkTable(db).DeleteByDocument(subject.document.id).status());
+    return JobTable(db).UpdateProgress(subject.job.id,
+                                       {.pages_done = subject.document.page_count});
+  });
 }
 
 Status MarkStarted(const IngestContext& context, const JobSubject& subject) {
@@ -190,15 +155,12 @@ Status MarkEnded(const IngestContext& context, const JobSubject& subject, const 
   });
 }
 
-Status Ingest(const IngestContext& context, Database& reader, JobSubject& subject,
-              std::stop_token stop) {
-  ASSIGN_OR_RETURN(const EmbedderInfo embedder, ResolveEmbedder(context, subject.workspace));
-  ASSIGN_OR_RETURN(const Digest digest, Digest::Parse(subject.document.blob_digest));
-  ASSIGN_OR_RETURN(std::filesystem::path original, context.documents->PathOf(digest));
-  ASSIGN_OR_RETURN(StructuredDocument document,
-                   ConvertFile(original, subject.document.name, context.converter));
-  RETURN_IF_ERROR(MarkConverted(context, subject, document));
-  subject.document.page_count = document.page_count;
+// Chunks the converted document with the embedder's tokenizer and commits
+// it batch by batch. False when the workspace moved to another embedder
+// mid-document (see CommitBatch).
+StatusOr<bool> EmbedDocument(const IngestContext& context, Database& reader,
+                             const JobSubject& subject, const JobEmbedder& embedder,
+                             const StructuredDocument& document, std::stop_token stop) {
   ASSIGN_OR_RETURN(TokenCounter * counter, context.tokenizers->For(embedder.model));
   const ChunkerOptions options{
       .target_tokens = static_cast<int32_t>(subject.workspace.settings.chunk_tokens),
@@ -213,9 +175,43 @@ Status Ingest(const IngestContext& context, Database& reader, JobSubject& subjec
        begin += context.batch_size) {
     if (stop.stop_requested()) return CancelledError("the server is shutting down");
     const size_t end = std::min(chunks.size(), begin + context.batch_size);
-    RETURN_IF_ERROR(CommitBatch(context, reader, subject, embedder, chunks, begin, end, stop));
+    ASSIGN_OR_RETURN(const bool current,
+                     CommitBatch(context, reader, subject, embedder, chunks, begin, end, stop));
+    if (!current) return false;
   }
-  return OkStatus();
+  return true;
+}
+
+// Runs of the document after the first when its workspace changes embedders
+// under it (the new embedder's tokenizer chunks differently, so it starts
+// over); more would mean the embedder keeps changing.
+constexpr int kMaxRestarts = 2;
+
+Status Ingest(const IngestContext& context, Database& reader, JobSubject& subject,
+              std::stop_token stop) {
+  RETURN_IF_ERROR(ResolveEmbedder(context, subject.workspace).status());
+  ASSIGN_OR_RETURN(const Digest digest, Digest::Parse(subject.document.blob_digest));
+  ASSIGN_OR_RETURN(std::filesystem::path original, context.documents->PathOf(digest));
+  ASSIGN_OR_RETURN(StructuredDocument document,
+                   ConvertFile(original, subject.document.name, context.converter));
+  RETURN_IF_ERROR(MarkConverted(context, subject, document));
+  subject.document.page_count = document.page_count;
+  for (int run = 0; run <= kMaxRestarts; ++run) {
+    if (run > 0) {
+      RETURN_IF_ERROR(Restart(context, subject));
+      ASSIGN_OR_RETURN(subject.workspace, WorkspaceTable(reader).Get(subject.workspace.id));
+    }
+    ASSIGN_OR_RETURN(const JobEmbedder embedder, ResolveEmbedder(context, subject.workspace));
+    ASSIGN_OR_RETURN(const bool current,
+                     EmbedDocument(context, reader, subject, embedder, document, stop));
+    if (current) return OkStatus();
+    HEARTH_LOG(INFO) << "workspace '" << subject.workspace.slug << "' changed embedders while '"
+                     << subject.document.name << "' was being ingested; starting it again";
+  }
+  return FailedPreconditionError("the embedder of workspace '" + subject.workspace.slug +
+                                 "' changed " + std::to_string(kMaxRestarts + 1) +
+                                 " times while '" + subject.document.name +
+                                 "' was being ingested; upload it again");
 }
 
 }  // namespace

@@ -11,6 +11,11 @@
 // A failure is the document's and the job's (reason stored and shown); it
 // never touches other documents.
 //
+// Each batch's transaction checks that the workspace still has the embedder
+// the job started with. When a reembed job (app/reembed_job.h) has switched
+// it meanwhile, the document's committed chunks are deleted and it is chunked
+// and embedded again with the new embedder (at most twice more).
+//
 // Thread-safety: RunIngestJob may run for different jobs on several threads;
 // everything it touches is thread-safe.
 #ifndef HEARTH_APP_INGEST_JOB_H_

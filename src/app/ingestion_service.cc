@@ -1,5 +1,7 @@
 #include "app/ingestion_service.h"
 
+#include "app/job_embedder.h"
+#include "app/reembed_job.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
 #include "store/document_table.h"
@@ -22,10 +24,10 @@ StatusOr<std::unique_ptr<IngestionService>> IngestionService::Start(const Ingest
   ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, service->context_.open_reader());
   ASSIGN_OR_RETURN(std::vector<JobRow> unfinished, JobTable(*reader).ListUnfinished());
   for (const JobRow& job : unfinished) {
-    if (job.kind != JobKind::kIngest) continue;
-    HEARTH_LOG(INFO) << "resuming ingest job " << job.id << " (" << JobStateName(job.state)
-                     << ", " << job.progress.chunks_done << " chunks committed)";
-    service->Enqueue(job.id);
+    HEARTH_LOG(INFO) << "resuming " << JobKindName(job.kind) << " job " << job.id << " ("
+                     << JobStateName(job.state) << ", " << job.progress.chunks_done
+                     << " chunks committed)";
+    service->Enqueue({.id = job.id, .kind = job.kind});
   }
   for (int i = 0; i < options.workers; ++i) {
     service->workers_.emplace_back([raw = service.get()](std::stop_token stop) { raw->Work(stop); });
@@ -80,14 +82,90 @@ StatusOr<SubmittedDocument> IngestionService::Submit(int64_t workspace_id, std::
     return OkStatus();
   }).get();
   if (!written.ok()) return written;
-  if (!submitted.duplicate) Enqueue(submitted.job_id);
+  if (!submitted.duplicate) Enqueue({.id = submitted.job_id, .kind = JobKind::kIngest});
   return submitted;
 }
 
-void IngestionService::Enqueue(int64_t job_id) {
+namespace {
+
+// Cancels the workspace's unfinished reembed jobs, except one whose target
+// is `keep` (when there is one); returns that job's id, or 0. Runs in the
+// caller's transaction.
+StatusOr<int64_t> CancelReembedsExcept(Database& db, int64_t workspace_id, std::string_view keep) {
+  ASSIGN_OR_RETURN(const std::vector<JobRow> unfinished, UnfinishedReembeds(db, workspace_id));
+  int64_t kept = 0;
+  for (const JobRow& job : unfinished) {
+    if (kept == 0 && !keep.empty() && job.target_embedder == keep) {
+      kept = job.id;
+      continue;
+    }
+    RETURN_IF_ERROR(JobTable(db).SetState(job.id, JobState::kCancelled));
+  }
+  return kept;
+}
+
+}  // namespace
+
+Status IngestionService::Write(WriteQueue::Work work) {
+  return context_.writer->Submit(std::move(work)).get();
+}
+
+StatusOr<int64_t> IngestionService::SubmitReembed(int64_t workspace_id,
+                                                  std::string target_embedder) {
+  RETURN_IF_ERROR(ResolveJobEmbedder(*context_.models, target_embedder).status());
+  int64_t job = 0;
+  RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+    RETURN_IF_ERROR(CancelReembedsExcept(db, workspace_id, {}).status());
+    ASSIGN_OR_RETURN(job, JobTable(db).CreateReembed(workspace_id, target_embedder));
+    return OkStatus();
+  }));
+  Enqueue({.id = job, .kind = JobKind::kReembed});
+  return job;
+}
+
+StatusOr<WorkspaceUpdate> IngestionService::UpdateWorkspace(int64_t workspace_id,
+                                                            WorkspaceSettings settings,
+                                                            bool embedder_named) {
+  // Resolved outside the transaction (it reads the model store); needed only
+  // when a reembed starts.
+  const Status target = embedder_named
+                            ? ResolveJobEmbedder(*context_.models, settings.embedder).status()
+                            : OkStatus();
+  WorkspaceUpdate update;
+  bool started = false;
+  RETURN_IF_ERROR(Write([&](Database& db) -> Status {
+    ASSIGN_OR_RETURN(const WorkspaceRow current, WorkspaceTable(db).Get(workspace_id));
+    ASSIGN_OR_RETURN(const std::vector<DocumentRow> documents,
+                     DocumentTable(db).ListByWorkspace(workspace_id));
+    if (!embedder_named) {
+      settings.embedder = current.settings.embedder;
+    } else if (settings.embedder == current.settings.embedder || documents.empty()) {
+      RETURN_IF_ERROR(CancelReembedsExcept(db, workspace_id, {}).status());
+    } else {
+      ASSIGN_OR_RETURN(int64_t job, CancelReembedsExcept(db, workspace_id, settings.embedder));
+      if (job == 0) {
+        RETURN_IF_ERROR(target.WithContext("re-embedding workspace '" + current.slug + "'"));
+        ASSIGN_OR_RETURN(job, JobTable(db).CreateReembed(workspace_id, settings.embedder));
+        started = true;
+      }
+      settings.embedder = current.settings.embedder;  // until the job switches it
+    }
+    RETURN_IF_ERROR(WorkspaceTable(db).Update(workspace_id, settings));
+    ASSIGN_OR_RETURN(const std::vector<JobRow> pending, UnfinishedReembeds(db, workspace_id));
+    if (!pending.empty()) {
+      update = {.reembed_job = pending.front().id,
+                .pending_embedder = pending.front().target_embedder};
+    }
+    return OkStatus();
+  }));
+  if (started) Enqueue({.id = update.reembed_job, .kind = JobKind::kReembed});
+  return update;
+}
+
+void IngestionService::Enqueue(QueuedJob job) {
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(job_id);
+    queue_.push_back(job);
   }
   changed_.notify_all();
 }
@@ -99,18 +177,20 @@ void IngestionService::WaitIdle() {
 
 void IngestionService::Work(std::stop_token stop) {
   while (true) {
-    int64_t job_id;
+    QueuedJob job;
     {
       std::unique_lock lock(mu_);
       changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      job_id = queue_.front();
+      job = queue_.front();
       queue_.pop_front();
       ++running_;
     }
-    Status outcome = RunIngestJob(context_, job_id, stop);
+    Status outcome = job.kind == JobKind::kReembed ? RunReembedJob(context_, job.id, stop)
+                                                   : RunIngestJob(context_, job.id, stop);
     if (!outcome.ok()) {
-      HEARTH_LOG(WARNING) << "ingest job " << job_id << ": " << outcome.message();
+      HEARTH_LOG(WARNING) << JobKindName(job.kind) << " job " << job.id << ": "
+                          << outcome.message();
     }
     // The index files follow each document; a crash before this costs only
     // a catch-up from the change log at the next start.

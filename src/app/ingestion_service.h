@@ -8,6 +8,11 @@
 // running (a crash, kill -9, a shutdown mid-job) are queued again and resume
 // from their last committed batch.
 //
+// It also runs reembed jobs (app/reembed_job.h), which move a workspace with
+// documents to another embedder: UpdateWorkspace() starts one when a
+// settings change names a new embedder, SubmitReembed() directly. They share
+// the workers and the queue with ingest jobs and resume at start the same way.
+//
 // Thread-safety: thread-safe. Shutdown() (or the destructor) stops the
 // workers: a running job stops after its current batch and resumes at the
 // next start.
@@ -19,6 +24,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -27,6 +33,8 @@
 #include "app/token_counter_cache.h"
 #include "base/status.h"
 #include "base/thread_annotations.h"
+#include "store/job_table.h"
+#include "store/workspace_table.h"
 
 namespace hearth {
 
@@ -40,6 +48,14 @@ struct IngestionOptions {
   // Largest original accepted.
   uint64_t max_document_bytes = 256ull << 20;
   DocumentConverterOptions converter;
+};
+
+// What UpdateWorkspace did about the embedder.
+struct WorkspaceUpdate {
+  // The unfinished reembed job of the workspace (the one just started, or
+  // one already running to the same embedder); 0 when none.
+  int64_t reembed_job = 0;
+  std::string pending_embedder;  // its target; "" when none
 };
 
 struct SubmittedDocument {
@@ -63,6 +79,29 @@ class IngestionService {
   StatusOr<SubmittedDocument> Submit(int64_t workspace_id, std::string_view name,
                                      std::string_view bytes);
 
+  // Queues a reembed job moving the workspace to `target_embedder`, and
+  // cancels its unfinished reembed jobs, in one transaction. Returns the job.
+  // Errors: InvalidArgument for a malformed model name; NotFound for a model
+  // that is not installed or an unknown workspace. Nothing is written on
+  // error.
+  StatusOr<int64_t> SubmitReembed(int64_t workspace_id, std::string target_embedder);
+
+  // Applies `settings` to the workspace in one transaction (the settings
+  // PATCH). When `embedder_named` is false, settings.embedder is ignored and
+  // the embedder (and any pending reembed) stays as it is. Otherwise:
+  //  - the current embedder, or a workspace without documents: the embedder
+  //    is set at once and unfinished reembed jobs are cancelled;
+  //  - another embedder for a workspace with documents: the workspace keeps
+  //    its embedder for now, a reembed job to the new one is started (or the
+  //    unfinished one to that same embedder kept, the others cancelled); the
+  //    workspace switches when it is done.
+  // The other settings apply at once. Errors: NotFound for an unknown
+  // workspace, or (reembed case) a model that is not installed;
+  // InvalidArgument for bad settings or a malformed model name. Nothing
+  // changes on error.
+  StatusOr<WorkspaceUpdate> UpdateWorkspace(int64_t workspace_id, WorkspaceSettings settings,
+                                            bool embedder_named);
+
   // Blocks until no job is queued or running (tests, `hearth ingest`).
   void WaitIdle();
 
@@ -70,15 +109,21 @@ class IngestionService {
 
  private:
   IngestionService(const IngestionOptions& options, IngestContext context);
-  void Enqueue(int64_t job_id);
+  struct QueuedJob {
+    int64_t id = 0;
+    JobKind kind = JobKind::kIngest;
+  };
+
+  void Enqueue(QueuedJob job);
   void Work(std::stop_token stop);
+  Status Write(WriteQueue::Work work);
 
   const IngestionOptions options_;
   IngestContext context_;
   TokenCounterCache tokenizers_;
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<int64_t> queue_ GUARDED_BY(mu_);
+  std::deque<QueuedJob> queue_ GUARDED_BY(mu_);
   int running_ GUARDED_BY(mu_) = 0;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::vector<std::jthread> workers_;

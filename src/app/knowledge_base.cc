@@ -8,6 +8,7 @@ namespace hearth {
 StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesystem::path& home,
                                                              ModelStore& models,
                                                              Scheduler& scheduler,
+                                                             ChatFormatterCache& formatters,
                                                              const IngestionOptions& options) {
   const DatabaseOptions database{.path = home / "hearth.db"};
   std::unique_ptr<KnowledgeBase> base(new KnowledgeBase());
@@ -26,10 +27,29 @@ StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesyst
                                                      .models = &models,
                                                      .scheduler = &scheduler,
                                                      .indexes = base->indexes_.get()}));
+  base->query_embedder_ = MakeModelQueryEmbedder(models, scheduler);
+  base->query_reranker_ = MakeModelQueryReranker(models, scheduler);
+  base->retriever_ = std::make_unique<Retriever>(RetrieverOptions{}, open_reader, *base->indexes_,
+                                                 base->query_embedder_.get(),
+                                                 base->query_reranker_.get());
+  base->chat_tokenizers_ = std::make_unique<TokenCounterCache>();
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> thread_reader, open_reader());
+  base->threads_ = std::make_unique<ThreadService>(std::move(thread_reader), *base->writer_);
+  base->answers_ = std::make_unique<AnswerService>(AnswerServiceDeps{
+      .open_reader = open_reader,
+      .writer = base->writer_.get(),
+      .models = &models,
+      .scheduler = &scheduler,
+      .formatters = &formatters,
+      .tokenizers = base->chat_tokenizers_.get(),
+      .retriever = base->retriever_.get()});
+  base->retention_ =
+      std::make_unique<RetentionTimer>(open_reader, *base->writer_, kRetentionInterval);
   return base;
 }
 
 KnowledgeBase::~KnowledgeBase() {
+  retention_.reset();
   if (ingestion_) ingestion_->Shutdown();
   if (indexes_) {
     Status saved = indexes_->SaveAll();

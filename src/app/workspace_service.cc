@@ -1,5 +1,6 @@
 #include "app/workspace_service.h"
 
+#include "app/reembed_job.h"
 #include "base/status_macros.h"
 
 namespace hearth {
@@ -72,6 +73,13 @@ StatusOr<JobRow> WorkspaceService::GetJob(int64_t job_id) {
 StatusOr<std::vector<JobRow>> WorkspaceService::ListJobs(int64_t workspace_id) {
   std::lock_guard lock(mu_);
   return JobTable(*reader_).ListByWorkspace(workspace_id);
+}
+
+StatusOr<std::optional<JobRow>> WorkspaceService::PendingReembed(int64_t workspace_id) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(const std::vector<JobRow> pending, UnfinishedReembeds(*reader_, workspace_id));
+  if (pending.empty()) return std::nullopt;
+  return pending.front();
 }
 
 }  // namespace hearth

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,9 @@ class WorkspaceService {
   // Errors: NotFound.
   StatusOr<JobRow> GetJob(int64_t job_id);
   StatusOr<std::vector<JobRow>> ListJobs(int64_t workspace_id);
+  // The workspace's unfinished reembed job (its target_embedder is the
+  // embedder the workspace is moving to); nullopt when none.
+  StatusOr<std::optional<JobRow>> PendingReembed(int64_t workspace_id);
 
  private:
   // Runs `work` on the writer thread and waits for its commit.

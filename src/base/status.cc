@@ -20,6 +20,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kUnavailable: return "UNAVAILABLE";
     case StatusCode::kInternal: return "INTERNAL";
     case StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
+    case StatusCode::kAborted: return "ABORTED";
   }
   return "UNKNOWN";
 }
@@ -64,6 +65,7 @@ HEARTH_DEFINE_ERROR_FACTORY_(FailedPreconditionError, kFailedPrecondition)
 HEARTH_DEFINE_ERROR_FACTORY_(UnavailableError, kUnavailable)
 HEARTH_DEFINE_ERROR_FACTORY_(InternalError, kInternal)
 HEARTH_DEFINE_ERROR_FACTORY_(UnauthenticatedError, kUnauthenticated)
+HEARTH_DEFINE_ERROR_FACTORY_(AbortedError, kAborted)
 
 #undef HEARTH_DEFINE_ERROR_FACTORY_
 

@@ -53,6 +53,9 @@ enum class StatusCode {
   kUnavailable,
   kInternal,
   kUnauthenticated,
+  // The operation conflicts with one in progress (e.g. a second question to
+  // a thread that is still answering); retrying later may succeed.
+  kAborted,
 };
 
 // Returns the upper-case name of `code` ("OK", "NOT_FOUND", ...), or "UNKNOWN"
@@ -115,6 +118,7 @@ Status FailedPreconditionError(std::string_view message);
 Status UnavailableError(std::string_view message);
 Status InternalError(std::string_view message);
 Status UnauthenticatedError(std::string_view message);
+Status AbortedError(std::string_view message);
 
 namespace internal {
 

@@ -51,6 +51,7 @@ TEST(StatusTest, FactoriesProduceTheirCodes) {
       {UnavailableError("m"), "UNAVAILABLE"},
       {InternalError("m"), "INTERNAL"},
       {UnauthenticatedError("m"), "UNAUTHENTICATED"},
+      {AbortedError("m"), "ABORTED"},
   };
   for (const auto& [status, name] : cases) {
     EXPECT_FALSE(status.ok());

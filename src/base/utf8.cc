@@ -1,5 +1,7 @@
 #include "base/utf8.h"
 
+#include <algorithm>
+
 namespace hearth {
 namespace {
 
@@ -39,6 +41,16 @@ size_t Utf8SequenceLength(std::string_view text) {
     if (!IsContinuation(static_cast<unsigned char>(text[i]))) return 0;
   }
   return length;
+}
+
+std::string_view Utf8Prefix(std::string_view text, size_t max_bytes) {
+  size_t end = 0;
+  while (end < text.size()) {
+    const size_t length = std::max<size_t>(1, Utf8SequenceLength(text.substr(end)));
+    if (end + length > max_bytes) break;
+    end += length;
+  }
+  return text.substr(0, end);
 }
 
 bool IsValidUtf8(std::string_view text) {

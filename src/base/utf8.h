@@ -25,6 +25,10 @@ size_t Utf8SequenceLength(std::string_view text);
 // True if all of `text` is well-formed UTF-8. The empty string is valid.
 bool IsValidUtf8(std::string_view text);
 
+// The longest prefix of `text` of at most `max_bytes` bytes that does not
+// end inside a character (an ill-formed byte counts as one character).
+std::string_view Utf8Prefix(std::string_view text, size_t max_bytes);
+
 // Appends the UTF-8 encoding (1 to 4 bytes) of `code_point` to `out`. The
 // caller passes a Unicode scalar value (at most U+10FFFF, not a surrogate).
 void AppendUtf8(std::string& out, uint32_t code_point);

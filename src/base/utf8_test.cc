@@ -7,6 +7,15 @@
 namespace hearth {
 namespace {
 
+TEST(Utf8PrefixTest, NeverEndsInsideACharacter) {
+  EXPECT_EQ(Utf8Prefix("abc", 10), "abc");
+  EXPECT_EQ(Utf8Prefix("abc", 2), "ab");
+  EXPECT_EQ(Utf8Prefix("a\xC3\xA9", 2), "a");  // é is two bytes
+  EXPECT_EQ(Utf8Prefix("a\xC3\xA9", 3), "a\xC3\xA9");
+  EXPECT_EQ(Utf8Prefix("\xFFx", 1), "\xFF");  // an ill-formed byte is one unit
+  EXPECT_EQ(Utf8Prefix("", 5), "");
+}
+
 TEST(Utf8Test, AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("ascii"));

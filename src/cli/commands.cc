@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
     {"quantize", "make a quantized copy of a model: hearth quantize NAME --type q4_K_M", RunQuantize},
     {"doctor", "which quantization of a model fits this machine's memory", RunDoctor},
     {"ingest", "add documents to a workspace: hearth ingest WORKSPACE FILE_OR_DIR...", RunIngest},
+    {"ask", "ask a workspace a question: hearth ask WORKSPACE QUESTION...", RunAsk},
     {"check", "verify that the database, indexes and documents agree (--repair rebuilds indexes)",
      RunCheck},
     {"run", "chat with a model on the terminal: hearth run NAME [PROMPT]", RunRun},
@@ -57,6 +58,12 @@ int RunCommandLine(const CommandArgs& args) {
     return kExitUsage;
   }
   return command->run(CommandArgs(args.begin() + 1, args.end()));
+}
+
+std::string JoinWords(const CommandArgs& words) {
+  std::string text;
+  for (const std::string& word : words) text += (text.empty() ? "" : " ") + word;
+  return text;
 }
 
 }  // namespace hearth::cli

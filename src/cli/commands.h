@@ -37,6 +37,9 @@ const Command* FindCommand(std::string_view name);
 // `hearth --version`, `hearth help [verb]`, `hearth <verb> [args]`.
 int RunCommandLine(const CommandArgs& args);
 
+// The words joined by single spaces (a prompt given as several arguments).
+std::string JoinWords(const CommandArgs& words);
+
 // The verbs themselves (one file each).
 int RunHelp(const CommandArgs& args);
 int RunVersion(const CommandArgs& args);
@@ -53,6 +56,7 @@ int RunRm(const CommandArgs& args);
 int RunCp(const CommandArgs& args);
 int RunRun(const CommandArgs& args);
 int RunIngest(const CommandArgs& args);
+int RunAsk(const CommandArgs& args);
 int RunCheck(const CommandArgs& args);
 int RunPs(const CommandArgs& args);
 int RunStop(const CommandArgs& args);

@@ -153,12 +153,6 @@ Status Interact(const ServerAddress& address, const RunFlags& flags, ChatTurnReq
   return OkStatus();
 }
 
-std::string Joined(const CommandArgs& words) {
-  std::string text;
-  for (const std::string& word : words) text += (text.empty() ? "" : " ") + word;
-  return text;
-}
-
 }  // namespace
 
 int RunRun(const CommandArgs& args) {
@@ -181,7 +175,7 @@ int RunRun(const CommandArgs& args) {
   }
   ChatTurnRequest conversation{.model = positional.front()};
   if (!flags.keep_alive.empty()) conversation.keep_alive = flags.keep_alive;
-  std::string prompt = Joined(CommandArgs(positional.begin() + 1, positional.end()));
+  std::string prompt = JoinWords(CommandArgs(positional.begin() + 1, positional.end()));
   const bool piped = isatty(STDIN_FILENO) == 0 && !flags.interactive;
   if (piped) {
     const std::string input{std::istreambuf_iterator<char>(std::cin), {}};

@@ -124,7 +124,8 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
   InitLlamaBackend();
   ASSIGN_OR_RETURN(ModelServices models, StartModelServices(global.home, scheduler_flags));
   ASSIGN_OR_RETURN(std::unique_ptr<KnowledgeBase> knowledge,
-                   KnowledgeBase::Open(global.home, *models.store, *models.scheduler, ingestion));
+                   KnowledgeBase::Open(global.home, *models.store, *models.scheduler,
+                                       *models.formatters, ingestion));
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
                    HttpServer::Bind(options, {.models = models.store.get(),
                                               .scheduler = models.scheduler.get(),
@@ -132,7 +133,10 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
                                               .metrics = models.metrics.get(),
                                               .pull = &pull,
                                               .workspaces = &knowledge->workspaces(),
-                                              .ingestion = &knowledge->ingestion()}));
+                                              .ingestion = &knowledge->ingestion(),
+                                              .threads = &knowledge->threads(),
+                                              .answers = &knowledge->answers(),
+                                              .retriever = &knowledge->retriever()}));
   std::jthread watcher = StartSignalWatcher(*server, options.shutdown_timeout);
   HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();
   Status served = server->Serve();

@@ -417,7 +417,7 @@ Status DecodeError(std::string_view payload) {
   WireReader reader(payload);
   StatusOr<uint8_t> code = reader.U8("error code");
   if (!code.ok()) return code.status();
-  if (*code == 0 || *code > static_cast<uint8_t>(StatusCode::kUnauthenticated)) {
+  if (*code == 0 || *code > static_cast<uint8_t>(StatusCode::kAborted)) {
     return InvalidArgumentError("runner error message has an invalid status code " +
                                 std::to_string(*code));
   }
@@ -447,7 +447,7 @@ Status ParseStartupLine(std::string_view line) {
     std::string_view rest = line.substr(kError.size());
     std::string_view name = rest.substr(0, rest.find(' '));
     std::string_view message = name.size() < rest.size() ? rest.substr(name.size() + 1) : "";
-    for (int code = 1; code <= static_cast<int>(StatusCode::kUnauthenticated); ++code) {
+    for (int code = 1; code <= static_cast<int>(StatusCode::kAborted); ++code) {
       if (StatusCodeName(static_cast<StatusCode>(code)) == name) {
         return Status(static_cast<StatusCode>(code), std::string(message));
       }

@@ -234,6 +234,16 @@ Status WorkspaceIndexes::DropWorkspace(int64_t workspace_id) {
   return OkStatus();
 }
 
+Status WorkspaceIndexes::Drop(const IndexKey& key) {
+  std::lock_guard lock(mu_);
+  open_.erase(key);
+  const std::filesystem::path path = PathOf(key);
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) return UnavailableError("deleting " + path.string() + ": " + error.message());
+  return OkStatus();
+}
+
 StatusOr<std::vector<int64_t>> WorkspaceIndexes::Keys(const IndexKey& key) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(Database * db, Reader());

@@ -83,6 +83,12 @@ class WorkspaceIndexes {
   // Forgets and deletes the index files of a workspace (it was deleted).
   Status DropWorkspace(int64_t workspace_id);
 
+  // Forgets the index of `key` and deletes its file (a workspace moved to
+  // another embedder; the old vectors stay in the embedding cache). A key
+  // that is neither open nor on disk is fine. Errors: Unavailable when the
+  // file exists but cannot be deleted.
+  Status Drop(const IndexKey& key);
+
   // The chunk ids the index holds, sorted; for consistency checks.
   StatusOr<std::vector<int64_t>> Keys(const IndexKey& key);
 

@@ -158,6 +158,34 @@ TEST_F(WorkspaceIndexesTest, MismatchedInputIsRefused) {
   EXPECT_EQ(indexes.Add(key_, ids, one, 2).code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(WorkspaceIndexesTest, DroppingOneIndexDeletesItsFileAndKeepsTheOthers) {
+  auto [ids, sequence] = AddDocument('a', 10);
+  // The same chunks embedded by a second embedder, as a reembed does.
+  const IndexKey other{.workspace_id = workspace_, .embedder_id = "sha256-other"};
+  std::vector<CachedEmbedding> cached;
+  for (int i = 0; i < 10; ++i) {
+    cached.push_back({.content_hash = "a-" + std::to_string(i),
+                      .vector = vectors_[static_cast<size_t>(i)]});
+  }
+  ASSERT_TRUE(EmbeddingCache(db()).Store(other.embedder_id, cached).ok());
+  ASSERT_TRUE(IndexChangeLog(db()).AppendAdds(workspace_, other.embedder_id, ids).ok());
+  WorkspaceIndexes indexes = NewIndexes();
+  ASSERT_TRUE(indexes.CatchUp(key_).ok());
+  ASSERT_TRUE(indexes.CatchUp(other).ok());
+  ASSERT_TRUE(indexes.SaveAll().ok());
+  ASSERT_TRUE(std::filesystem::exists(indexes.PathOf(other)));
+
+  ASSERT_TRUE(indexes.Drop(key_).ok());
+  EXPECT_FALSE(std::filesystem::exists(indexes.PathOf(key_)));
+  EXPECT_FALSE(indexes.OriginOf(key_).has_value());
+  ASSERT_TRUE(indexes.SaveAll().ok());  // a forgotten index is not saved again
+  EXPECT_FALSE(std::filesystem::exists(indexes.PathOf(key_)));
+  EXPECT_TRUE(std::filesystem::exists(indexes.PathOf(other)));
+  EXPECT_EQ(*indexes.Keys(other), ids);
+  // Nothing open and nothing on disk: still fine.
+  EXPECT_TRUE(indexes.Drop({.workspace_id = workspace_, .embedder_id = "sha256-never"}).ok());
+}
+
 TEST_F(WorkspaceIndexesTest, DroppingAWorkspaceDeletesItsFiles) {
   AddDocument('a', 10);
   WorkspaceIndexes indexes = NewIndexes();

@@ -267,4 +267,127 @@ StatusOr<JobInfo> FetchJob(const ServerAddress& address, int64_t id) {
                  .error = body->value("error", "")};
 }
 
+namespace {
+
+// Reads the chat route's SSE stream (sources, token..., done | error).
+class AskStreamReader {
+ public:
+  explicit AskStreamReader(const ChatPieceCallback& on_piece) : on_piece_(on_piece) {}
+
+  bool Consume(std::string_view bytes) {
+    pending_.append(bytes);
+    size_t end;
+    while ((end = pending_.find("\n\n")) != std::string::npos) {
+      const std::string block = pending_.substr(0, end);
+      pending_.erase(0, end + 2);
+      if (!ConsumeEvent(block)) return false;
+    }
+    return true;
+  }
+
+  StatusOr<AskResult> Finish(int http_status, const std::string& kept_body) {
+    if (http_status / 100 != 2) {
+      // An error answer is plain JSON, handed to the receiver like a stream.
+      const std::string& body = kept_body.empty() ? pending_ : kept_body;
+      return ErrorOf(http_status, json::parse(body, nullptr, /*allow_exceptions=*/false));
+    }
+    if (!error_.ok()) return error_;
+    if (!done_) return UnavailableError("the server ended the answer early");
+    return result_;
+  }
+
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  bool ConsumeEvent(const std::string& block) {
+    const std::string kEvent = "event: ";
+    const std::string kData = "\ndata: ";
+    const size_t data_at = block.find(kData);
+    if (block.rfind(kEvent, 0) != 0 || data_at == std::string::npos) {
+      error_ = InternalError("the server sent an event that is not SSE");
+      return false;
+    }
+    const std::string event = block.substr(kEvent.size(), data_at - kEvent.size());
+    json data = json::parse(block.substr(data_at + kData.size()), nullptr, false);
+    if (!data.is_object()) {
+      error_ = InternalError("the server sent an event that is not JSON");
+      return false;
+    }
+    if (event == "error") {
+      error_ = InternalError(data.value("error", "the answer failed"));
+      return false;
+    }
+    if (event == "token") {
+      const std::string piece = data.value("text", "");
+      if (!piece.empty() && !on_piece_(piece)) {
+        cancelled_ = true;
+        error_ = CancelledError("stopped");
+        return false;
+      }
+      return true;
+    }
+    if (event == "done") Done(data);
+    return true;
+  }
+
+  void Done(const json& data) {
+    done_ = true;
+    result_.thread = data.value("thread", int64_t{0});
+    result_.answer = data.value("answer", "");
+    result_.refused = data.value("refused", false);
+    result_.model = data.value("model", "");
+    result_.note = data.value("note", "");
+    for (const json& source : data.value("sources", json::array())) {
+      AskSource row{.number = source.value("number", int64_t{0}),
+                    .document = source.value("document", ""),
+                    .heading = source.value("heading", ""),
+                    .cited = source.value("cited", false),
+                    .in_prompt = source.value("in_prompt", true)};
+      const auto pages = source.find("pages");
+      if (pages != source.end() && pages->is_array() && pages->size() == 2) {
+        row.page_first = (*pages)[0].get<int64_t>();
+        row.page_last = (*pages)[1].get<int64_t>();
+      }
+      result_.sources.push_back(std::move(row));
+    }
+    const auto trace = data.find("trace");
+    if (trace != data.end() && trace->is_object()) {
+      for (auto it = trace->begin(); it != trace->end(); ++it) {
+        if (it->is_number()) result_.trace.emplace_back(it.key(), it->get<double>());
+      }
+    }
+    const json usage = data.value("usage", json::object());
+    result_.prompt_tokens = usage.value("prompt_tokens", int64_t{0});
+    result_.cached_prompt_tokens = usage.value("cached_prompt_tokens", int64_t{0});
+    result_.generated_tokens = usage.value("generated_tokens", int64_t{0});
+  }
+
+  const ChatPieceCallback& on_piece_;
+  std::string pending_;
+  AskResult result_;
+  Status error_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
+
+}  // namespace
+
+StatusOr<AskResult> AskWorkspace(const ServerAddress& address, const AskRequest& request,
+                                 const ChatPieceCallback& on_piece) {
+  json body = {{"message", request.question}, {"stream", true}};
+  if (request.thread) body["thread"] = *request.thread;
+  if (!request.mode.empty()) body["mode"] = request.mode;
+  httplib::Client client(address.host, address.port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(600);
+  AskStreamReader reader(on_piece);
+  httplib::Result result = client.Post(
+      "/api/v1/workspaces/" + httplib::encode_path_component(request.workspace) + "/chat", httplib::Headers{},
+      body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json",
+      [&reader](const char* data, size_t size) { return reader.Consume({data, size}); });
+  if (reader.cancelled()) return CancelledError("the answer was stopped");
+  if (!result && result.error() != httplib::Error::Canceled) return Unreachable(address, result.error());
+  return result ? reader.Finish(result->status, result->body) : reader.Finish(200, "");
+}
+
 }  // namespace hearth

@@ -134,6 +134,45 @@ struct JobInfo {
 // GET /api/v1/jobs/{id}.
 StatusOr<JobInfo> FetchJob(const ServerAddress& address, int64_t id);
 
+// --- Asking a workspace (/api/v1/workspaces/{slug}/chat) ---
+
+struct AskRequest {
+  std::string workspace;         // slug
+  std::string question;
+  std::optional<int64_t> thread;  // continue this thread; none: a new one
+  std::string mode;               // "chat", "query", or "" for the workspace's
+};
+
+struct AskSource {
+  int64_t number = 0;
+  std::string document;
+  int64_t page_first = 0;  // 0: no pages
+  int64_t page_last = 0;
+  std::string heading;
+  bool cited = false;      // the answer cites [number]
+  bool in_prompt = true;   // false: already in the thread, cited again
+};
+
+struct AskResult {
+  int64_t thread = 0;
+  std::string answer;
+  bool refused = false;
+  std::string model;
+  std::vector<AskSource> sources;
+  // The trace's stages in the server's order: ("retrieval_ms", 12.5), ...
+  std::vector<std::pair<std::string, double>> trace;
+  int64_t prompt_tokens = 0;
+  int64_t cached_prompt_tokens = 0;
+  int64_t generated_tokens = 0;
+  std::string note;  // e.g. "lexical only: ..."
+};
+
+// Asks, streaming the answer to `on_piece`. Errors: as StreamChat (NotFound
+// for an unknown workspace or thread, FailedPrecondition for a workspace
+// without a chat model, ...).
+StatusOr<AskResult> AskWorkspace(const ServerAddress& address, const AskRequest& request,
+                                 const ChatPieceCallback& on_piece);
+
 }  // namespace hearth
 
 #endif  // HEARTH_SERVER_API_CLIENT_H_

@@ -20,6 +20,7 @@
 #include "server/openai_responses.h"
 #include "server/openai_routes.h"
 #include "server/system_routes.h"
+#include "server/workspace_chat_routes.h"
 #include "server/workspace_routes.h"
 
 namespace hearth {
@@ -201,6 +202,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   internal::RegisterOllamaChatRoute(impl->server, routed);
   internal::RegisterOpenAiRoutes(impl->server, routed);
   internal::RegisterWorkspaceRoutes(impl->server, routed);
+  internal::RegisterWorkspaceChatRoutes(impl->server, routed);
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (options.port == 0) {
     impl->port = impl->server.bind_to_any_port(options.host);

@@ -12,6 +12,7 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kNotFound: return 404;
     case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kAborted: return 409;
     case StatusCode::kFailedPrecondition: return 412;
     case StatusCode::kResourceExhausted: return 429;
     case StatusCode::kCancelled: return 499;

@@ -13,6 +13,7 @@ TEST(HttpStatusTest, EachCanonicalCodeHasItsHttpStatus) {
   EXPECT_EQ(HttpStatusFor(PermissionDeniedError("x")), 403);
   EXPECT_EQ(HttpStatusFor(NotFoundError("x")), 404);
   EXPECT_EQ(HttpStatusFor(AlreadyExistsError("x")), 409);
+  EXPECT_EQ(HttpStatusFor(AbortedError("x")), 409);
   EXPECT_EQ(HttpStatusFor(FailedPreconditionError("x")), 412);
   EXPECT_EQ(HttpStatusFor(ResourceExhaustedError("x")), 429);
   EXPECT_EQ(HttpStatusFor(CancelledError("x")), 499);

@@ -24,7 +24,29 @@ void Header(std::ostringstream& out, std::string_view name, std::string_view typ
   out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
 
+// One histogram per label value, in Prometheus' text form.
+template <typename Histograms, typename Bounds>
+void RenderHistograms(std::ostringstream& out, std::string_view name, std::string_view label,
+                      const Bounds& bounds, const Histograms& histograms) {
+  for (const auto& [value, histogram] : histograms) {
+    const std::string labels = std::string(label) + "=" + Label(value);
+    for (size_t i = 0; i < bounds.size(); ++i) {
+      out << name << "_bucket{" << labels << ",le=\"" << bounds[i] << "\"} "
+          << histogram.counts[i] << "\n";
+    }
+    out << name << "_bucket{" << labels << ",le=\"+Inf\"} " << histogram.count << "\n";
+    out << name << "_sum{" << labels << "} " << histogram.sum << "\n";
+    out << name << "_count{" << labels << "} " << histogram.count << "\n";
+  }
+}
+
 }  // namespace
+
+void Metrics::Histogram::Observe(const std::array<double, 12>& bounds, double value) {
+  for (size_t i = 0; i < bounds.size(); ++i) counts[i] += value <= bounds[i];
+  ++count;
+  sum += value;
+}
 
 void Metrics::RequestStarted() {
   std::lock_guard lock(mu_);
@@ -52,10 +74,17 @@ void Metrics::RequestFinished(std::string_view route, std::string_view method, i
   if (in_flight_ > 0) --in_flight_;
   const std::string label(route.empty() ? std::string_view("other") : route);
   ++requests_[{label, std::string(method), status}];
-  Histogram& histogram = durations_[label];
-  for (size_t i = 0; i < kBuckets.size(); ++i) histogram.counts[i] += seconds <= kBuckets[i];
-  ++histogram.count;
-  histogram.sum += seconds;
+  durations_[label].Observe(kBuckets, seconds);
+}
+
+void Metrics::RecordRagStage(std::string_view stage, double seconds) {
+  std::lock_guard lock(mu_);
+  rag_stages_[std::string(stage)].Observe(kBuckets, seconds);
+}
+
+void Metrics::RecordLedgerTokens(std::string_view part, double tokens) {
+  std::lock_guard lock(mu_);
+  ledger_tokens_[std::string(part)].Observe(kTokenBuckets, tokens);
 }
 
 void Metrics::RecordUsage(const ModelUsage& usage) {
@@ -84,18 +113,13 @@ std::string Metrics::Render(const Scheduler* scheduler) const {
         << ",status=\"" << status << "\"} " << count << "\n";
   }
   Header(out, "hearth_http_request_duration_seconds", "histogram", "HTTP request latency.");
-  for (const auto& [route, histogram] : durations_) {
-    for (size_t i = 0; i < kBuckets.size(); ++i) {
-      out << "hearth_http_request_duration_seconds_bucket{route=" << Label(route) << ",le=\""
-          << kBuckets[i] << "\"} " << histogram.counts[i] << "\n";
-    }
-    out << "hearth_http_request_duration_seconds_bucket{route=" << Label(route) << ",le=\"+Inf\"} "
-        << histogram.count << "\n";
-    out << "hearth_http_request_duration_seconds_sum{route=" << Label(route) << "} "
-        << histogram.sum << "\n";
-    out << "hearth_http_request_duration_seconds_count{route=" << Label(route) << "} "
-        << histogram.count << "\n";
-  }
+  RenderHistograms(out, "hearth_http_request_duration_seconds", "route", kBuckets, durations_);
+  Header(out, "hearth_rag_stage_seconds", "histogram",
+         "Time per stage of workspace answers (the answers' traces).");
+  RenderHistograms(out, "hearth_rag_stage_seconds", "stage", kBuckets, rag_stages_);
+  Header(out, "hearth_rag_ledger_tokens", "histogram",
+         "Prompt tokens of workspace answers by part (the answers' ledgers).");
+  RenderHistograms(out, "hearth_rag_ledger_tokens", "part", kTokenBuckets, ledger_tokens_);
   Header(out, "hearth_http_requests_in_flight", "gauge", "Requests being served now.");
   out << "hearth_http_requests_in_flight " << in_flight_ << "\n";
   Header(out, "hearth_http_queue_depth", "gauge", "Connections waiting for an HTTP worker.");

@@ -14,6 +14,10 @@
 //   hearth_memory_budget_bytes, hearth_memory_used_bytes     gauges
 //   hearth_model_loaded_bytes{model}                         gauge, one per loaded model
 //   hearth_model_active_requests{model}                      gauge
+//   hearth_rag_stage_seconds{stage}                          histogram (workspace answers: query_embed,
+//                                                            vector_search, lexical_search, rerank, queue,
+//                                                            model_load, prefill, decode, total)
+//   hearth_rag_ledger_tokens{part}                           histogram (where answers' prompt tokens went)
 //
 // Routes are labeled by their pattern (`/api/blobs/:digest`), never by the
 // raw path, so label sets stay bounded; an unmatched path counts as "other".
@@ -47,6 +51,9 @@ class Metrics {
   void RequestFinished(std::string_view route, std::string_view method, int status, double seconds);
   void RecordUsage(const ModelUsage& usage);
   void RecordModelEvent(const ModelEvent& event);
+  // One workspace answer's stage (AnswerTrace) and token ledger part.
+  void RecordRagStage(std::string_view stage, double seconds);
+  void RecordLedgerTokens(std::string_view part, double tokens);
 
   // The Prometheus text exposition; `scheduler` (may be null) adds the
   // memory and loaded-model gauges.
@@ -55,10 +62,13 @@ class Metrics {
  private:
   static constexpr std::array<double, 12> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                       0.5,   1,    2.5,   5,    10,  30};
+  static constexpr std::array<double, 12> kTokenBuckets = {16,   64,   128,  256,  512,   1024,
+                                                           2048, 4096, 8192, 16384, 32768, 131072};
   struct Histogram {
-    std::array<uint64_t, kBuckets.size()> counts{};
+    std::array<uint64_t, 12> counts{};  // one per bucket bound
     uint64_t count = 0;
     double sum = 0;
+    void Observe(const std::array<double, 12>& bounds, double value);
   };
   struct ModelCounters {
     double generated_tokens = 0;
@@ -75,6 +85,8 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, double> prefill_seconds_ GUARDED_BY(mu_);
   std::map<std::string, ModelCounters> models_ GUARDED_BY(mu_);
   std::map<std::string, uint64_t> model_events_ GUARDED_BY(mu_);
+  std::map<std::string, Histogram> rag_stages_ GUARDED_BY(mu_);
+  std::map<std::string, Histogram> ledger_tokens_ GUARDED_BY(mu_);
 };
 
 }  // namespace hearth

@@ -28,6 +28,21 @@ TEST(MetricsTest, CountsRequestsByRoutePatternAndFillsTheHistogram) {
   EXPECT_THAT(text, HasSubstr("# TYPE hearth_http_request_duration_seconds histogram\n"));
 }
 
+TEST(MetricsTest, AnswerStagesAndLedgerPartsFillTheirHistograms) {
+  Metrics metrics;
+  metrics.RecordRagStage("prefill", 0.2);
+  metrics.RecordRagStage("prefill", 0.04);
+  metrics.RecordLedgerTokens("retrieved", 3000);
+  const std::string text = metrics.Render(nullptr);
+  EXPECT_THAT(text, HasSubstr("# TYPE hearth_rag_stage_seconds histogram\n"));
+  EXPECT_THAT(text, HasSubstr("hearth_rag_stage_seconds_bucket{stage=\"prefill\",le=\"0.05\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("hearth_rag_stage_seconds_bucket{stage=\"prefill\",le=\"0.25\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("hearth_rag_stage_seconds_count{stage=\"prefill\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("hearth_rag_ledger_tokens_bucket{part=\"retrieved\",le=\"2048\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("hearth_rag_ledger_tokens_bucket{part=\"retrieved\",le=\"4096\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("hearth_rag_ledger_tokens_sum{part=\"retrieved\"} 3000\n"));
+}
+
 TEST(MetricsTest, TokensAndEventsAccumulatePerModel) {
   Metrics metrics;
   metrics.RecordUsage({.model = "m:latest", .kind = "generate", .prompt_tokens = 10,

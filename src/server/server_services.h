@@ -9,9 +9,12 @@
 
 namespace hearth {
 
+class AnswerService;
 class ChatFormatterCache;
 class IngestionService;
 class Metrics;
+class Retriever;
+class ThreadService;
 class ModelStore;
 class Scheduler;
 class WorkspaceService;
@@ -32,6 +35,11 @@ struct ServerServices {
   // Workspaces, documents and ingestion (/api/v1/...). Null: not served.
   WorkspaceService* workspaces = nullptr;
   IngestionService* ingestion = nullptr;
+  // Threads, answers and search in workspaces (/api/v1/workspaces/{slug}/
+  // threads, chat, search, export). Null: not served.
+  ThreadService* threads = nullptr;
+  AnswerService* answers = nullptr;
+  Retriever* retriever = nullptr;
   // Requested when a shutdown's grace period (--shutdown-timeout) has run
   // out. Routes pass it to long-running work (Generate, Embed) so that work
   // ends and the server can exit. Set by HttpServer::Bind; callers leave it

@@ -31,6 +31,18 @@ json WorkspaceJson(const WorkspaceRow& row) {
           {"chunk_tokens", row.settings.chunk_tokens},
           {"chunk_overlap_tokens", row.settings.chunk_overlap_tokens},
           {"vector_type", VectorTypeName(row.settings.vector_type)},
+          {"chat_model", row.settings.chat_model},
+          {"reranker", row.settings.reranker},
+          {"mode", ChatModeName(row.settings.mode)},
+          {"top_k", row.settings.top_k},
+          {"similarity_threshold", row.settings.similarity_threshold},
+          {"context_budget_tokens", row.settings.context_budget_tokens},
+          {"temperature", row.settings.temperature},
+          {"system_prompt", row.settings.system_prompt},
+          {"history_messages", row.settings.history_messages},
+          {"history_tokens", row.settings.history_tokens},
+          {"refusal_text", row.settings.refusal_text},
+          {"retention_days", row.settings.retention_days},
           {"created_at", Time(row.created_at_ms)},
           {"updated_at", Time(row.updated_at_ms)}};
 }
@@ -103,6 +115,57 @@ StatusOr<int64_t> IntField(const json& body, const char* key, int64_t fallback, 
   return it->get<int64_t>();
 }
 
+// A number field in [min, max], or `fallback` when absent.
+StatusOr<double> NumberField(const json& body, const char* key, double fallback, double min,
+                             double max) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_number() || !(it->get<double>() >= min && it->get<double>() <= max)) {
+    return InvalidArgumentError("\"" + std::string(key) + "\" must be a number from " +
+                                json(min).dump() + " to " + json(max).dump());
+  }
+  return it->get<double>();
+}
+
+// The string field `key` into `value` when present.
+Status StringField(const json& body, const char* key, std::string& value) {
+  ASSIGN_OR_RETURN(std::optional<std::string> given, OptionalString(body, key));
+  if (given) value = std::move(*given);
+  return OkStatus();
+}
+
+// The chat settings; string lengths are checked by WorkspaceTable.
+StatusOr<WorkspaceSettings> ChatSettingsFrom(const json& body, WorkspaceSettings settings) {
+  RETURN_IF_ERROR(StringField(body, "chat_model", settings.chat_model));
+  RETURN_IF_ERROR(StringField(body, "reranker", settings.reranker));
+  ASSIGN_OR_RETURN(std::optional<std::string> mode, OptionalString(body, "mode"));
+  if (mode) {
+    StatusOr<ChatMode> parsed = ParseChatMode(*mode);
+    if (!parsed.ok()) return InvalidArgumentError("\"mode\" must be \"chat\" or \"query\"");
+    settings.mode = *parsed;
+  }
+  ASSIGN_OR_RETURN(settings.top_k, IntField(body, "top_k", settings.top_k, kMinTopK, kMaxTopK));
+  ASSIGN_OR_RETURN(settings.similarity_threshold,
+                   NumberField(body, "similarity_threshold", settings.similarity_threshold, 0, 1));
+  ASSIGN_OR_RETURN(settings.context_budget_tokens,
+                   IntField(body, "context_budget_tokens", settings.context_budget_tokens,
+                            kMinContextBudgetTokens, kMaxContextBudgetTokens));
+  ASSIGN_OR_RETURN(settings.temperature, NumberField(body, "temperature", settings.temperature,
+                                                     0, kMaxTemperature));
+  RETURN_IF_ERROR(StringField(body, "system_prompt", settings.system_prompt));
+  ASSIGN_OR_RETURN(settings.history_messages,
+                   IntField(body, "history_messages", settings.history_messages, 0,
+                            kMaxHistoryMessages));
+  ASSIGN_OR_RETURN(settings.history_tokens, IntField(body, "history_tokens",
+                                                     settings.history_tokens, 0,
+                                                     kMaxHistoryTokens));
+  RETURN_IF_ERROR(StringField(body, "refusal_text", settings.refusal_text));
+  ASSIGN_OR_RETURN(settings.retention_days, IntField(body, "retention_days",
+                                                     settings.retention_days, 0,
+                                                     kMaxRetentionDays));
+  return settings;
+}
+
 StatusOr<WorkspaceSettings> SettingsFrom(const json& body, WorkspaceSettings settings) {
   ASSIGN_OR_RETURN(std::optional<std::string> name, OptionalString(body, "name"));
   if (name) settings.name = *name;
@@ -126,14 +189,16 @@ StatusOr<WorkspaceSettings> SettingsFrom(const json& body, WorkspaceSettings set
       return InvalidArgumentError("\"vector_type\" must be \"f16\" or \"i8\"");
     }
   }
-  return settings;
+  return ChatSettingsFrom(body, std::move(settings));
 }
 
 // PATCH: changes the given settings. A new chunk size applies to documents
-// ingested afterwards. The embedder of a workspace that holds documents
-// cannot change yet: its vectors would have to be made again.
-void UpdateWorkspace(WorkspaceService& workspaces, const WorkspaceRow& workspace,
-                     const httplib::Request& request, httplib::Response& response) {
+// ingested afterwards. A new embedder for a workspace that holds documents
+// starts a reembed job (202): the workspace keeps its embedder, shown with
+// "pending_embedder", until the job has made every vector again.
+void UpdateWorkspace(WorkspaceService& workspaces, IngestionService& ingestion,
+                     const WorkspaceRow& workspace, const httplib::Request& request,
+                     httplib::Response& response) {
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
   if (body->contains("slug")) {
@@ -141,23 +206,19 @@ void UpdateWorkspace(WorkspaceService& workspaces, const WorkspaceRow& workspace
   }
   StatusOr<WorkspaceSettings> settings = SettingsFrom(*body, workspace.settings);
   if (!settings.ok()) return SetJsonError(response, settings.status());
-  if (settings->embedder != workspace.settings.embedder) {
-    StatusOr<std::vector<DocumentRow>> documents = workspaces.ListDocuments(workspace.id);
-    if (!documents.ok()) return SetJsonError(response, documents.status());
-    if (!documents->empty()) {
-      return SetJsonError(response, FailedPreconditionError(
-                                        "workspace '" + workspace.slug + "' holds " +
-                                        std::to_string(documents->size()) +
-                                        " documents embedded with " + workspace.settings.embedder +
-                                        "; re-embedding them with another embedder is not "
-                                        "supported yet: create a new workspace instead"));
-    }
-  }
-  Status updated = workspaces.UpdateWorkspace(workspace.id, *settings);
-  if (!updated.ok()) return SetJsonError(response, updated);
+  const bool embedder_named = body->contains("embedder");
+  StatusOr<WorkspaceUpdate> updated =
+      ingestion.UpdateWorkspace(workspace.id, *settings, embedder_named);
+  if (!updated.ok()) return SetJsonError(response, updated.status());
   StatusOr<WorkspaceRow> now = workspaces.GetWorkspace(workspace.slug);
   if (!now.ok()) return SetJsonError(response, now.status());
-  SetJson(response, WorkspaceJson(*now));
+  json result = WorkspaceJson(*now);
+  if (updated->reembed_job != 0) {
+    result["reembed_job"] = updated->reembed_job;
+    result["pending_embedder"] = updated->pending_embedder;
+    if (embedder_named) response.status = 202;
+  }
+  SetJson(response, result);
 }
 
 void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& request,
@@ -255,10 +316,11 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
       SetJson(response, WorkspaceJson(*workspace));
     }
   });
-  server.Patch("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
-                                                         httplib::Response& response) {
+  server.Patch("/api/v1/workspaces/:slug", [&workspaces, &ingestion](
+                                                const httplib::Request& request,
+                                                httplib::Response& response) {
     if (auto workspace = PathWorkspace(workspaces, request, response)) {
-      UpdateWorkspace(workspaces, *workspace, request, response);
+      UpdateWorkspace(workspaces, ingestion, *workspace, request, response);
     }
   });
   server.Delete("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,

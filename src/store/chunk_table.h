@@ -67,6 +67,12 @@ class ChunkTable {
   StatusOr<std::vector<ChunkRow>> GetByIds(std::span<const int64_t> ids);
 
   StatusOr<int64_t> CountByDocument(int64_t document_id);
+  // Deletes the document's chunks (the document stays) and returns how many
+  // were deleted; the triggers drop them from the full-text index and log a
+  // 'remove' for every vector index they were added to. An ingestion that
+  // must chunk the document again (its workspace changed embedders) starts
+  // from here.
+  StatusOr<int64_t> DeleteByDocument(int64_t document_id);
   // Whether the full-text index agrees with the chunks (FTS5's
   // integrity-check). Errors: Internal naming the disagreement.
   Status CheckFts();
@@ -88,8 +94,10 @@ class ChunkTable {
   // best first, at most `limit` hits. The query is plain user text: it is
   // split into words (ASCII punctuation separates), each word is quoted as
   // an FTS5 string and the words are OR-ed, so FTS5 operators in the text
-  // ("AND", "(", "*", quotes) are searched as words, never parsed. A query
-  // with no words returns no hits. At most 64 words are used.
+  // ("AND", "(", "*", quotes) are searched as words, never parsed. English
+  // stopwords ("the", "of", "and", ...) are left out unless the query has
+  // nothing else. A query with no words returns no hits. At most 64 words
+  // are used.
   // Errors: InvalidArgument for a limit < 1.
   StatusOr<std::vector<FtsHit>> SearchFts(int64_t workspace_id, std::string_view query,
                                           int limit);

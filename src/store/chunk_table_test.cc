@@ -51,6 +51,26 @@ TEST_F(ChunkTableTest, MaxOrdinalIsMinusOneThenTheHighestCommitted) {
   EXPECT_EQ(*table.CountByDocument(999), 0);
 }
 
+TEST_F(ChunkTableTest, DeleteByDocumentRemovesOnlyThatDocumentsChunksAndLogsRemovals) {
+  ChunkTable table(db());
+  const int64_t other = MakeDocument(workspace_, 'b');
+  auto ids = table.InsertBatch(document_, {Chunk(0, "a"), Chunk(1, "b")});
+  ASSERT_TRUE(ids.ok());
+  ASSERT_TRUE(table.InsertBatch(other, {Chunk(0, "c")}).ok());
+  ASSERT_TRUE(db().Execute("INSERT INTO index_changes (workspace_id, embedder, chunk_id, op) "
+                           "VALUES (" + std::to_string(workspace_) + ", 'e', " +
+                           std::to_string((*ids)[0]) + ", 'add')").ok());
+  auto deleted = table.DeleteByDocument(document_);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 2);
+  EXPECT_EQ(*table.CountByDocument(document_), 0);
+  EXPECT_EQ(*table.CountByDocument(other), 1);
+  EXPECT_EQ(FtsCount(), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM index_changes WHERE op = 'remove'"), 1);
+  EXPECT_EQ(*table.MaxOrdinal(document_), -1);
+  EXPECT_EQ(*table.DeleteByDocument(document_), 0);
+}
+
 TEST_F(ChunkTableTest, ListIdsByWorkspaceCoversEveryDocumentOfThatWorkspaceOnly) {
   ChunkTable table(db());
   const int64_t second = MakeDocument(workspace_, 'b');
@@ -231,9 +251,32 @@ TEST_F(ChunkTableTest, BadLimitIsInvalidArgument) {
 }
 
 TEST_F(ChunkTableTest, MatchExpressionQuotesEachWord) {
-  EXPECT_EQ(FtsMatchExpression("tax AND (2024"), "\"tax\" OR \"AND\" OR \"2024\"");
+  EXPECT_EQ(FtsMatchExpression("tax NEAR (2024*"), "\"tax\" OR \"NEAR\" OR \"2024\"");
   EXPECT_EQ(FtsMatchExpression("café—menu"), "\"café—menu\"");
   EXPECT_EQ(FtsMatchExpression("?!"), "");
+}
+
+TEST_F(ChunkTableTest, MatchExpressionDropsStopwordsUnlessNothingElseIsLeft) {
+  EXPECT_EQ(FtsMatchExpression("The cost of THE tax AND (2024"),
+            "\"cost\" OR \"tax\" OR \"2024\"");
+  EXPECT_EQ(FtsMatchExpression("To be, or not to be"),
+            "\"To\" OR \"be\" OR \"or\" OR \"not\" OR \"to\" OR \"be\"");
+  EXPECT_EQ(FtsMatchExpression("theory another"), "\"theory\" OR \"another\"");
+}
+
+TEST_F(ChunkTableTest, StopwordsAloneDoNotMatchButAStopwordQueryStillFinds) {
+  ChunkTable table(db());
+  auto ids = table.InsertBatch(document_, {Chunk(0, "the walrus"), Chunk(1, "the cat is here"),
+                                           Chunk(2, "to be or not to be")});
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  auto hits = table.SearchFts(workspace_, "the walrus of the sea", 10);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].chunk_id, (*ids)[0]);
+  hits = table.SearchFts(workspace_, "Not to be", 10);
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ((*hits)[0].chunk_id, (*ids)[2]);
 }
 
 TEST_F(ChunkTableTest, FtsFollowsUpdates) {

@@ -45,12 +45,24 @@ Status Database::ConfigureConnection(const DatabaseOptions& options) {
   sqlite3_extended_result_codes(db_, 1);
   // Reading the schema first makes a file that is not a database fail here,
   // before journal_mode=WAL would try to convert it.
-  RETURN_IF_ERROR(Execute("SELECT count(*) FROM sqlite_schema"));
+  RETURN_IF_ERROR(EnableAutoVacuumIfEmpty());
   return Execute(
       "PRAGMA journal_mode = WAL;"
       "PRAGMA synchronous = FULL;"
       "PRAGMA foreign_keys = ON;");
 }
+
+// auto_vacuum can only be chosen before the first table is created.
+Status Database::EnableAutoVacuumIfEmpty() {
+  ASSIGN_OR_RETURN(Statement count, Prepare("SELECT count(*) FROM sqlite_schema"));
+  ASSIGN_OR_RETURN(bool has_row, count.Step());
+  const bool empty = has_row && count.ColumnInt(0) == 0;
+  count.Reset();  // ends the read before the pragma writes
+  if (!empty) return OkStatus();
+  return Execute("PRAGMA auto_vacuum = INCREMENTAL");
+}
+
+Status Database::ReclaimSpace() { return Execute("PRAGMA incremental_vacuum"); }
 
 Status Database::Execute(std::string_view sql) {
   std::string owned(sql);

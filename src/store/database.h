@@ -4,8 +4,12 @@
 // Open() creates the file if needed, sets the durability pragmas (WAL,
 // synchronous=FULL, foreign keys on, a busy timeout) and brings the schema up
 // to date by applying the migrations in store/migrations.h, each in its own
-// transaction. A database written by a newer hearth (schema version above
-// what this binary knows) is refused, not modified.
+// transaction. A new (empty) database is created with auto_vacuum =
+// INCREMENTAL, so ReclaimSpace() can return freed pages to the file system;
+// databases created before that keep their mode (none) until a full VACUUM,
+// and ReclaimSpace() does nothing for them. A database written by a newer
+// hearth (schema version above what this binary knows) is refused, not
+// modified.
 //
 // Thread model: externally synchronized. The server gives the writer thread
 // its own Database; readers open their own connections.
@@ -77,9 +81,17 @@ class Database {
   // True while a transaction (BEGIN or SAVEPOINT) is open on this connection.
   bool InTransaction() const;
 
+  // Gives the pages on the free list back to the file system (PRAGMA
+  // incremental_vacuum), e.g. after retention deleted old messages. Takes
+  // the write lock; run it outside hot paths. A no-op for a database that
+  // was created without incremental auto-vacuum (see the file comment).
+  // Errors: as Execute().
+  Status ReclaimSpace();
+
  private:
   explicit Database(sqlite3* db);
   Status ConfigureConnection(const DatabaseOptions& options);
+  Status EnableAutoVacuumIfEmpty();
   Status Migrate();
 
   sqlite3* db_;  // owned; closed by the destructor

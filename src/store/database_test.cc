@@ -122,5 +122,57 @@ TEST_F(DatabaseTest, BadSqlNamesTheStatement) {
   EXPECT_NE(stmt.status().message().find("SELEC nothing"), std::string::npos);
 }
 
+// The single integer `sql` returns, or -1.
+int64_t QueryInt(Database& db, const std::string& sql) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt.ok()) return -1;
+  auto has_row = stmt->Step();
+  return has_row.ok() && *has_row ? stmt->ColumnInt(0) : -1;
+}
+
+// Fills the settings table with `rows` rows of 2 KiB each, then deletes them.
+void FillAndEmpty(Database& db, int rows) {
+  ASSERT_TRUE(db.Execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                         "WHERE i < " +
+                         std::to_string(rows) +
+                         ") INSERT INTO settings SELECT 'k' || i, hex(zeroblob(1024)), 0 "
+                         "FROM n")
+                  .ok());
+  ASSERT_TRUE(db.Execute("DELETE FROM settings").ok());
+}
+
+TEST_F(DatabaseTest, ReclaimSpaceReturnsFreedPages) {
+  auto db = Database::Open({.path = path_});
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(QueryInt(**db, "PRAGMA auto_vacuum"), 2);  // incremental
+  const int64_t empty_pages = QueryInt(**db, "PRAGMA page_count");
+  FillAndEmpty(**db, 500);
+  const int64_t full_pages = QueryInt(**db, "PRAGMA page_count");
+  EXPECT_GT(QueryInt(**db, "PRAGMA freelist_count"), 100);
+  ASSERT_TRUE((*db)->ReclaimSpace().ok());
+  EXPECT_EQ(QueryInt(**db, "PRAGMA freelist_count"), 0);
+  EXPECT_LT(QueryInt(**db, "PRAGMA page_count"), full_pages - 100);
+  EXPECT_LE(QueryInt(**db, "PRAGMA page_count"), empty_pages + 1);
+  EXPECT_TRUE((*db)->IntegrityProblems()->empty());
+}
+
+TEST_F(DatabaseTest, AnOlderDatabaseKeepsItsVacuumModeAndReclaimIsHarmless) {
+  {
+    auto db = Database::Open({.path = path_});
+    ASSERT_TRUE(db.ok());
+    // As a database made before incremental auto-vacuum was the default.
+    ASSERT_TRUE((*db)->Execute("PRAGMA auto_vacuum = NONE; VACUUM;").ok());
+    ASSERT_EQ(QueryInt(**db, "PRAGMA auto_vacuum"), 0);
+  }
+  auto db = Database::Open({.path = path_});
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(QueryInt(**db, "PRAGMA auto_vacuum"), 0);
+  FillAndEmpty(**db, 200);
+  const int64_t free_pages = QueryInt(**db, "PRAGMA freelist_count");
+  EXPECT_GT(free_pages, 50);
+  EXPECT_TRUE((*db)->ReclaimSpace().ok());
+  EXPECT_EQ(QueryInt(**db, "PRAGMA freelist_count"), free_pages);
+}
+
 }  // namespace
 }  // namespace hearth

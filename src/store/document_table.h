@@ -57,6 +57,12 @@ struct DocumentRow {
   int64_t updated_at_ms = 0;
 };
 
+// What citations call the document: its title when the converter found one,
+// else its file name.
+inline const std::string& DocumentDisplayName(const DocumentRow& row) {
+  return row.title.empty() ? row.name : row.title;
+}
+
 class DocumentTable {
  public:
   explicit DocumentTable(Database& db) : db_(db) {}

@@ -68,4 +68,16 @@ StatusOr<int64_t> IndexChangeLog::LatestSequence(int64_t workspace_id,
   return stmt.ColumnInt(0);
 }
 
+StatusOr<int64_t> IndexChangeLog::LastAddedChunk(int64_t workspace_id,
+                                                 std::string_view embedder) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_.Prepare("SELECT coalesce(max(chunk_id), 0) FROM index_changes "
+                               "WHERE workspace_id = ?1 AND embedder = ?2 AND op = 'add'"));
+  RETURN_IF_ERROR(stmt.Bind(1, workspace_id));
+  RETURN_IF_ERROR(stmt.Bind(2, embedder));
+  ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return InternalError("max(chunk_id) returned no row");
+  return stmt.ColumnInt(0);
+}
+
 }  // namespace hearth

@@ -57,6 +57,12 @@ class IndexChangeLog {
   // The highest seq of (workspace, embedder); 0 when it has none.
   StatusOr<int64_t> LatestSequence(int64_t workspace_id, std::string_view embedder);
 
+  // The greatest chunk id with an 'add' row for (workspace, embedder); 0
+  // when there is none. A reembed job walks the workspace's chunks in id
+  // order and logs each batch's adds as it commits, so this is where it
+  // resumes after a restart.
+  StatusOr<int64_t> LastAddedChunk(int64_t workspace_id, std::string_view embedder);
+
  private:
   Database& db_;
 };

@@ -45,6 +45,27 @@ TEST_F(IndexChangeLogTest, AppendAddsThenReplayFromAnySequence) {
   EXPECT_EQ(limited->size(), 1u);
 }
 
+TEST_F(IndexChangeLogTest, LastAddedChunkIsTheGreatestAddedIdOfThatStreamOnly) {
+  IndexChangeLog log(db());
+  EXPECT_EQ(*log.LastAddedChunk(workspace_, "embed-a"), 0);
+  auto more = ChunkTable(db()).InsertBatch(document_, {Chunk(2, "c")});
+  ASSERT_TRUE(more.ok());
+  // Added out of id order: the greatest id counts, not the latest row.
+  std::vector<int64_t> added = {(*more)[0], ids_[0]};
+  ASSERT_TRUE(log.AppendAdds(workspace_, "embed-a", added).ok());
+  std::vector<int64_t> first = {ids_[0]};
+  ASSERT_TRUE(log.AppendAdds(workspace_, "embed-b", first).ok());
+  EXPECT_EQ(*log.LastAddedChunk(workspace_, "embed-a"), (*more)[0]);
+  EXPECT_EQ(*log.LastAddedChunk(workspace_, "embed-b"), ids_[0]);
+  EXPECT_EQ(*log.LastAddedChunk(MakeWorkspace("other"), "embed-a"), 0);
+  // A deleted chunk keeps its place: ids are never reused, so a walk in id
+  // order still resumes after it, and its 'remove' row does not count.
+  ASSERT_TRUE(db().Execute("DELETE FROM chunks WHERE id = " + std::to_string((*more)[0])).ok());
+  EXPECT_EQ(*log.LastAddedChunk(workspace_, "embed-a"), (*more)[0]);
+  ASSERT_TRUE(db().Execute("DELETE FROM chunks").ok());
+  EXPECT_EQ(*log.LastAddedChunk(workspace_, "embed-b"), ids_[0]);
+}
+
 TEST_F(IndexChangeLogTest, StreamsAreSeparatePerEmbedder) {
   IndexChangeLog log(db());
   ASSERT_TRUE(log.AppendAdds(workspace_, "embed-a", ids_).ok());

@@ -186,6 +186,91 @@ constexpr Migration kMigrations[] = {
        END;
        INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild');
      )sql"},
+    {5, "workspace_chat",
+     R"sql(
+       -- A workspace's chat settings (see WorkspaceSettings for what each
+       -- means). The defaults here must match WorkspaceSettings' defaults.
+       ALTER TABLE workspaces ADD COLUMN chat_model TEXT NOT NULL DEFAULT '';
+       ALTER TABLE workspaces ADD COLUMN reranker TEXT NOT NULL DEFAULT '';
+       ALTER TABLE workspaces ADD COLUMN mode TEXT NOT NULL DEFAULT 'chat'
+         CHECK (mode IN ('chat', 'query'));
+       ALTER TABLE workspaces ADD COLUMN top_k INTEGER NOT NULL DEFAULT 6
+         CHECK (top_k BETWEEN 1 AND 100);
+       ALTER TABLE workspaces ADD COLUMN similarity_threshold REAL NOT NULL DEFAULT 0.0
+         CHECK (similarity_threshold BETWEEN 0.0 AND 1.0);
+       ALTER TABLE workspaces ADD COLUMN context_budget_tokens INTEGER NOT NULL DEFAULT 3000
+         CHECK (context_budget_tokens BETWEEN 100 AND 131072);
+       ALTER TABLE workspaces ADD COLUMN temperature REAL NOT NULL DEFAULT 0.7
+         CHECK (temperature BETWEEN 0.0 AND 2.0);
+       ALTER TABLE workspaces ADD COLUMN system_prompt TEXT NOT NULL DEFAULT
+         'You are a helpful assistant. Answer the question using the context passages given with it, and cite each passage you use as [n], where n is its number. If the context does not contain the answer, say so plainly instead of guessing.';
+       ALTER TABLE workspaces ADD COLUMN history_messages INTEGER NOT NULL DEFAULT 20
+         CHECK (history_messages BETWEEN 0 AND 1000);
+       ALTER TABLE workspaces ADD COLUMN history_tokens INTEGER NOT NULL DEFAULT 2000
+         CHECK (history_tokens BETWEEN 0 AND 131072);
+       ALTER TABLE workspaces ADD COLUMN refusal_text TEXT NOT NULL DEFAULT
+         'There is no relevant information in this workspace to answer your query.';
+       ALTER TABLE workspaces ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 0
+         CHECK (retention_days BETWEEN 0 AND 36500);  -- 0 keeps messages forever
+
+       -- AUTOINCREMENT: a deleted thread's id is never handed out again, so
+       -- a client holding it cannot land in someone else's thread.
+       CREATE TABLE threads (
+         id            INTEGER PRIMARY KEY AUTOINCREMENT,
+         workspace_id  INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+         title         TEXT NOT NULL DEFAULT '',
+         created_at    INTEGER NOT NULL,  -- unix milliseconds
+         updated_at    INTEGER NOT NULL,  -- unix milliseconds
+         -- Bumped when the thread's prompt is rebuilt from scratch; messages
+         -- record the epoch whose prompt they were answered in.
+         context_epoch INTEGER NOT NULL DEFAULT 0
+       ) STRICT;
+       CREATE INDEX threads_by_workspace ON threads (workspace_id, updated_at);
+
+       CREATE TABLE messages (
+         id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+         thread_id            INTEGER NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+         workspace_id         INTEGER NOT NULL,  -- the thread's, copied for retention
+         role                 TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+         content              TEXT NOT NULL,
+         -- A question as the model saw it (passages, then the question), so
+         -- later turns can replay the thread's prompt exactly.
+         prompt_content       TEXT NOT NULL DEFAULT '',
+         created_at           INTEGER NOT NULL,  -- unix milliseconds
+         context_epoch        INTEGER NOT NULL DEFAULT 0,
+         model                TEXT NOT NULL DEFAULT '',
+         prompt_tokens        INTEGER NOT NULL DEFAULT 0 CHECK (prompt_tokens >= 0),
+         cached_prompt_tokens INTEGER NOT NULL DEFAULT 0 CHECK (cached_prompt_tokens >= 0),
+         generated_tokens     INTEGER NOT NULL DEFAULT 0 CHECK (generated_tokens >= 0),
+         ledger_json          TEXT NOT NULL DEFAULT '',  -- opaque, written by server/
+         trace_json           TEXT NOT NULL DEFAULT '',  -- opaque, written by server/
+         error                TEXT NOT NULL DEFAULT ''
+       ) STRICT;
+       CREATE INDEX messages_by_thread ON messages (thread_id, context_epoch);
+       CREATE INDEX messages_by_workspace_time ON messages (workspace_id, created_at);
+
+       -- The passages an answer cites as [number]. chunk_id is not a foreign
+       -- key: deleting a document must not rewrite chat history, so the
+       -- citation keeps its own copy of what the user saw.
+       CREATE TABLE message_sources (
+         message_id    INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+         number        INTEGER NOT NULL CHECK (number >= 1),
+         chunk_id      INTEGER NOT NULL,  -- the passage's first chunk
+         chunk_ids     TEXT NOT NULL DEFAULT '',  -- all its chunks, "12 13 14"
+         document_id   INTEGER NOT NULL DEFAULT 0,
+         document_name TEXT NOT NULL DEFAULT '',
+         page_first    INTEGER NOT NULL DEFAULT 0,
+         page_last     INTEGER NOT NULL DEFAULT 0,
+         heading_path  TEXT NOT NULL DEFAULT '',
+         snippet       TEXT NOT NULL DEFAULT '',
+         score         REAL NOT NULL DEFAULT 0.0,
+         retrievers    TEXT NOT NULL DEFAULT '',  -- e.g. "vector,lexical"
+         -- 1 when this turn put the passage's text into the prompt, 0 when
+         -- the thread's context already held it and it was only cited again.
+         in_prompt     INTEGER NOT NULL DEFAULT 1 CHECK (in_prompt IN (0, 1)),
+         PRIMARY KEY (message_id, number)
+       ) STRICT;
+     )sql"},
 };
 
 }  // namespace

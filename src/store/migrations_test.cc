@@ -12,6 +12,7 @@ using MigrationsTest = StoreTest;
 constexpr const char* kIngestionTables[] = {"workspaces", "documents",  "chunks",
                                             "chunks_fts", "embeddings", "jobs",
                                             "index_changes"};
+constexpr const char* kChatTables[] = {"threads", "messages", "message_sources"};
 
 int64_t Latest() { return internal::AllMigrations().back().version; }
 
@@ -30,12 +31,19 @@ TEST_F(MigrationsTest, EmptyDatabaseGetsTheIngestionTables) {
               1)
         << table;
   }
+  for (const char* table : kChatTables) {
+    EXPECT_EQ(QueryInt(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") +
+                       table + "'"),
+              1)
+        << table;
+  }
 }
 
 // Turns the fresh database back into a version 2 one (settings and
 // model_events only), as an older hearth left it.
 void DowngradeToVersion2(Database& db) {
-  ASSERT_TRUE(db.Execute("DROP TABLE chunks_fts; DROP TABLE index_changes; DROP TABLE jobs;"
+  ASSERT_TRUE(db.Execute("DROP TABLE message_sources; DROP TABLE messages; DROP TABLE threads;"
+                         "DROP TABLE chunks_fts; DROP TABLE index_changes; DROP TABLE jobs;"
                          "DROP TABLE embeddings; DROP TABLE chunks; DROP TABLE documents;"
                          "DROP TABLE workspaces; DELETE FROM sqlite_sequence;"
                          "PRAGMA user_version = 2;")
@@ -96,11 +104,130 @@ TEST_F(MigrationsTest, VersionThreeChunksGetAPrefixTheFullTextIndexSearches) {
                   .ok());
 }
 
+// Turns the fresh database into a version 4 one, as an older hearth left it.
+void DowngradeToVersion4(Database& db) {
+  DowngradeToVersion3(db);
+  const internal::Migration& fourth = internal::AllMigrations()[3];
+  ASSERT_EQ(fourth.version, 4);
+  ASSERT_TRUE(db.Execute(std::string(fourth.sql) + "PRAGMA user_version = 4;").ok());
+}
+
+// The text column `column` of the only workspace.
+std::string WorkspaceText(Database& db, const std::string& column) {
+  auto stmt = db.Prepare("SELECT " + column + " FROM workspaces");
+  EXPECT_TRUE(stmt.ok()) << stmt.status();
+  if (!stmt.ok()) return "<error>";
+  auto has_row = stmt->Step();
+  EXPECT_TRUE(has_row.ok() && *has_row);
+  return stmt->ColumnText(0);
+}
+
+TEST_F(MigrationsTest, VersionFourWorkspacesGetTheDefaultChatSettings) {
+  DowngradeToVersion4(db());
+  ASSERT_TRUE(
+      db().Execute("INSERT INTO workspaces (slug, name, embedder, chunk_tokens, created_at, "
+                   "updated_at) VALUES ('w', 'W', 'embed-a', 300, 0, 0);"
+                   "INSERT INTO documents (workspace_id, name, blob_digest, bytes, status, "
+                   "created_at, updated_at) VALUES (1, 'a.pdf', 'sha256-aa', 3, 'ready', 0, 0);"
+                   "INSERT INTO chunks (document_id, ordinal, text, token_count, content_hash) "
+                   "VALUES (1, 0, 'walrus tusks', 4, 'h');")
+          .ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'threads'"), 0);
+  db_.reset();
+  auto reopened = Database::Open({.path = path()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  db_ = std::move(*reopened);
+  EXPECT_EQ(QueryInt("PRAGMA user_version"), Latest());
+  // Old rows are kept and read back through the typed table with the same
+  // defaults a new workspace gets.
+  auto row = WorkspaceTable(db()).GetBySlug("w");
+  ASSERT_TRUE(row.ok()) << row.status();
+  const WorkspaceSettings defaults;
+  EXPECT_EQ(row->settings.embedder, "embed-a");
+  EXPECT_EQ(row->settings.chunk_tokens, 300);
+  EXPECT_EQ(row->settings.chat_model, defaults.chat_model);
+  EXPECT_EQ(row->settings.reranker, defaults.reranker);
+  EXPECT_EQ(row->settings.mode, ChatMode::kChat);
+  EXPECT_EQ(row->settings.top_k, 6);
+  EXPECT_EQ(row->settings.similarity_threshold, 0.0);
+  EXPECT_EQ(row->settings.context_budget_tokens, 3000);
+  EXPECT_DOUBLE_EQ(row->settings.temperature, 0.7);
+  EXPECT_EQ(row->settings.system_prompt, kDefaultSystemPrompt);
+  EXPECT_EQ(row->settings.history_messages, 20);
+  EXPECT_EQ(row->settings.history_tokens, 2000);
+  EXPECT_EQ(row->settings.refusal_text, kDefaultRefusalText);
+  EXPECT_EQ(row->settings.retention_days, 0);
+  EXPECT_EQ(WorkspaceText(db(), "mode"), "chat");
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH 'tusk'"), 1);
+  // The new tables work against the old workspace.
+  ASSERT_TRUE(db().Execute("INSERT INTO threads (workspace_id, created_at, updated_at) "
+                           "VALUES (1, 0, 0);"
+                           "INSERT INTO messages (thread_id, workspace_id, role, content, "
+                           "created_at) VALUES (1, 1, 'user', 'hi', 0);"
+                           "INSERT INTO message_sources (message_id, number, chunk_id) "
+                           "VALUES (1, 1, 1);")
+                  .ok());
+  EXPECT_TRUE(db().IntegrityProblems()->empty());
+}
+
+TEST_F(MigrationsTest, ChatSettingChecksRejectBadRowsAndWriteNothing) {
+  ASSERT_TRUE(db().Execute("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                           "VALUES ('ok', 'OK', 0, 0)")
+                  .ok());
+  for (const char* bad : {"mode = 'chatty'", "top_k = 0", "top_k = 101",
+                          "similarity_threshold = 1.5", "similarity_threshold = -0.1",
+                          "context_budget_tokens = 99", "temperature = 2.5",
+                          "history_messages = 1001", "history_tokens = -1",
+                          "retention_days = 36501"}) {
+    EXPECT_FALSE(db().Execute(std::string("UPDATE workspaces SET ") + bad).ok()) << bad;
+  }
+  EXPECT_EQ(WorkspaceText(db(), "mode"), "chat");
+  EXPECT_EQ(QueryInt("SELECT top_k FROM workspaces"), 6);
+  EXPECT_EQ(QueryInt("SELECT retention_days FROM workspaces"), 0);
+}
+
+TEST_F(MigrationsTest, ChatTablesEnforceTheirChecksAndCascades) {
+  ASSERT_TRUE(db().Execute("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                           "VALUES ('w', 'W', 0, 0);"
+                           "INSERT INTO threads (workspace_id, created_at, updated_at) "
+                           "VALUES (1, 0, 0);"
+                           "INSERT INTO messages (thread_id, workspace_id, role, content, "
+                           "created_at) VALUES (1, 1, 'user', 'hi', 0);")
+                  .ok());
+  EXPECT_FALSE(db().Execute("INSERT INTO messages (thread_id, workspace_id, role, content, "
+                            "created_at) VALUES (1, 1, 'system', 'x', 0)")
+                   .ok());
+  EXPECT_FALSE(db().Execute("INSERT INTO threads (workspace_id, created_at, updated_at) "
+                            "VALUES (99, 0, 0)")
+                   .ok());
+  EXPECT_FALSE(db().Execute("INSERT INTO message_sources (message_id, number, chunk_id) "
+                            "VALUES (1, 0, 5)")
+                   .ok());
+  EXPECT_FALSE(db().Execute("INSERT INTO message_sources (message_id, number, chunk_id, "
+                            "in_prompt) VALUES (1, 1, 5, 2)")
+                   .ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM messages"), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM threads"), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM message_sources"), 0);
+  // chunk_id is no foreign key: a source may name a chunk that is gone.
+  ASSERT_TRUE(db().Execute("INSERT INTO message_sources (message_id, number, chunk_id) "
+                           "VALUES (1, 1, 12345)")
+                  .ok());
+  ASSERT_TRUE(db().Execute("DELETE FROM workspaces").ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM threads"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM messages"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM message_sources"), 0);
+}
+
 TEST_F(MigrationsTest, SchemaEnforcesItsChecks) {
   Status bad_vector_type = db().Execute(
       "INSERT INTO workspaces (slug, name, vector_type, created_at, updated_at) "
       "VALUES ('a', 'A', 'f32', 0, 0)");
   EXPECT_FALSE(bad_vector_type.ok());
+  Status bad_mode = db().Execute(
+      "INSERT INTO workspaces (slug, name, mode, created_at, updated_at) "
+      "VALUES ('a', 'A', 'rag', 0, 0)");
+  EXPECT_FALSE(bad_mode.ok());
   EXPECT_EQ(QueryInt("SELECT count(*) FROM workspaces"), 0);
 }
 

@@ -34,6 +34,10 @@ Status Statement::Bind(int index, int64_t value) {
   return CheckBind(sqlite3_bind_int64(stmt_.get(), index, value), index);
 }
 
+Status Statement::BindDouble(int index, double value) {
+  return CheckBind(sqlite3_bind_double(stmt_.get(), index, value), index);
+}
+
 Status Statement::BindNull(int index) {
   return CheckBind(sqlite3_bind_null(stmt_.get(), index), index);
 }

@@ -36,6 +36,8 @@ class Statement {
   // empty view (even a null one) binds the empty string, never NULL.
   Status Bind(int index, std::string_view text);
   Status Bind(int index, int64_t value);
+  // Binds a REAL. Not a Bind overload: an int argument would be ambiguous.
+  Status BindDouble(int index, double value);
   Status BindNull(int index);
   // Binds a BLOB. The bytes are copied.
   Status BindBlob(int index, std::span<const std::byte> bytes);

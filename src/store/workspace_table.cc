@@ -1,5 +1,8 @@
 #include "store/workspace_table.h"
 
+#include <cstdio>
+#include <iterator>
+
 #include "base/status_macros.h"
 #include "store/row_checks.h"
 #include "store/transaction.h"
@@ -9,25 +12,70 @@ namespace {
 
 constexpr size_t kMaxSlugLength = 64;
 constexpr size_t kMaxNameBytes = 200;
-constexpr size_t kMaxEmbedderBytes = 512;
 constexpr int64_t kMaxChunkTokens = 65536;
 
 constexpr std::string_view kColumns =
     "id, slug, name, embedder, chunk_tokens, chunk_overlap_tokens, vector_type, created_at, "
-    "updated_at";
+    "updated_at, chat_model, reranker, mode, top_k, similarity_threshold, "
+    "context_budget_tokens, temperature, system_prompt, history_messages, history_tokens, "
+    "refusal_text, retention_days";
+
+// The settings columns, in the order BindSettings binds them from ?2.
+constexpr std::string_view kSettingColumns[] = {
+    "name",          "embedder",         "chunk_tokens",   "chunk_overlap_tokens",
+    "vector_type",   "chat_model",       "reranker",       "mode",
+    "top_k",         "similarity_threshold",               "context_budget_tokens",
+    "temperature",   "system_prompt",    "history_messages", "history_tokens",
+    "refusal_text",  "retention_days"};
 
 bool IsSlugCharacter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
+Status CheckRange(std::string_view field, int64_t value, int64_t min, int64_t max) {
+  if (value >= min && value <= max) return OkStatus();
+  return InvalidArgumentError(std::string(field) + " " + std::to_string(value) +
+                              " is outside " + std::to_string(min) + ".." +
+                              std::to_string(max));
+}
+
+std::string FormatDouble(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// Written so that NaN fails too.
+Status CheckRange(std::string_view field, double value, double min, double max) {
+  if (value >= min && value <= max) return OkStatus();
+  return InvalidArgumentError(std::string(field) + " " + FormatDouble(value) + " is outside " +
+                              FormatDouble(min) + ".." + FormatDouble(max));
+}
+
+Status ValidateChatSettings(const WorkspaceSettings& settings) {
+  RETURN_IF_ERROR(internal::CheckText("chat_model", settings.chat_model, kMaxModelNameBytes));
+  RETURN_IF_ERROR(internal::CheckText("reranker", settings.reranker, kMaxModelNameBytes));
+  RETURN_IF_ERROR(CheckRange("top_k", settings.top_k, kMinTopK, kMaxTopK));
+  RETURN_IF_ERROR(
+      CheckRange("similarity_threshold", settings.similarity_threshold, 0.0, 1.0));
+  RETURN_IF_ERROR(CheckRange("context_budget_tokens", settings.context_budget_tokens,
+                             kMinContextBudgetTokens, kMaxContextBudgetTokens));
+  RETURN_IF_ERROR(CheckRange("temperature", settings.temperature, 0.0, kMaxTemperature));
+  RETURN_IF_ERROR(
+      internal::CheckText("system_prompt", settings.system_prompt, kMaxSystemPromptBytes));
+  RETURN_IF_ERROR(
+      CheckRange("history_messages", settings.history_messages, 0, kMaxHistoryMessages));
+  RETURN_IF_ERROR(CheckRange("history_tokens", settings.history_tokens, 0, kMaxHistoryTokens));
+  RETURN_IF_ERROR(
+      internal::CheckText("refusal_text", settings.refusal_text, kMaxRefusalTextBytes));
+  return CheckRange("retention_days", settings.retention_days, 0, kMaxRetentionDays);
+}
+
 Status ValidateSettings(const WorkspaceSettings& settings) {
   if (settings.name.empty()) return InvalidArgumentError("workspace name is empty");
   RETURN_IF_ERROR(internal::CheckText("workspace name", settings.name, kMaxNameBytes));
-  RETURN_IF_ERROR(internal::CheckText("embedder", settings.embedder, kMaxEmbedderBytes));
-  if (settings.chunk_tokens < 1 || settings.chunk_tokens > kMaxChunkTokens) {
-    return InvalidArgumentError("chunk_tokens " + std::to_string(settings.chunk_tokens) +
-                                " is outside 1.." + std::to_string(kMaxChunkTokens));
-  }
+  RETURN_IF_ERROR(internal::CheckText("embedder", settings.embedder, kMaxModelNameBytes));
+  RETURN_IF_ERROR(CheckRange("chunk_tokens", settings.chunk_tokens, 1, kMaxChunkTokens));
   if (settings.chunk_overlap_tokens < 0 ||
       settings.chunk_overlap_tokens >= settings.chunk_tokens) {
     return InvalidArgumentError("chunk_overlap_tokens " +
@@ -35,7 +83,7 @@ Status ValidateSettings(const WorkspaceSettings& settings) {
                                 " must be at least 0 and less than chunk_tokens " +
                                 std::to_string(settings.chunk_tokens));
   }
-  return OkStatus();
+  return ValidateChatSettings(settings);
 }
 
 WorkspaceRow ReadRow(const Statement& stmt) {
@@ -49,6 +97,19 @@ WorkspaceRow ReadRow(const Statement& stmt) {
   row.settings.vector_type = stmt.ColumnText(6) == "i8" ? VectorType::kI8 : VectorType::kF16;
   row.created_at_ms = stmt.ColumnInt(7);
   row.updated_at_ms = stmt.ColumnInt(8);
+  WorkspaceSettings& chat = row.settings;
+  chat.chat_model = stmt.ColumnText(9);
+  chat.reranker = stmt.ColumnText(10);
+  chat.mode = stmt.ColumnText(11) == "query" ? ChatMode::kQuery : ChatMode::kChat;
+  chat.top_k = stmt.ColumnInt(12);
+  chat.similarity_threshold = stmt.ColumnDouble(13);
+  chat.context_budget_tokens = stmt.ColumnInt(14);
+  chat.temperature = stmt.ColumnDouble(15);
+  chat.system_prompt = stmt.ColumnText(16);
+  chat.history_messages = stmt.ColumnInt(17);
+  chat.history_tokens = stmt.ColumnInt(18);
+  chat.refusal_text = stmt.ColumnText(19);
+  chat.retention_days = stmt.ColumnInt(20);
   return row;
 }
 
@@ -57,7 +118,41 @@ Status BindSettings(Statement& stmt, const WorkspaceSettings& settings) {
   RETURN_IF_ERROR(stmt.Bind(3, settings.embedder));
   RETURN_IF_ERROR(stmt.Bind(4, settings.chunk_tokens));
   RETURN_IF_ERROR(stmt.Bind(5, settings.chunk_overlap_tokens));
-  return stmt.Bind(6, VectorTypeName(settings.vector_type));
+  RETURN_IF_ERROR(stmt.Bind(6, VectorTypeName(settings.vector_type)));
+  RETURN_IF_ERROR(stmt.Bind(7, settings.chat_model));
+  RETURN_IF_ERROR(stmt.Bind(8, settings.reranker));
+  RETURN_IF_ERROR(stmt.Bind(9, ChatModeName(settings.mode)));
+  RETURN_IF_ERROR(stmt.Bind(10, settings.top_k));
+  RETURN_IF_ERROR(stmt.BindDouble(11, settings.similarity_threshold));
+  RETURN_IF_ERROR(stmt.Bind(12, settings.context_budget_tokens));
+  RETURN_IF_ERROR(stmt.BindDouble(13, settings.temperature));
+  RETURN_IF_ERROR(stmt.Bind(14, settings.system_prompt));
+  RETURN_IF_ERROR(stmt.Bind(15, settings.history_messages));
+  RETURN_IF_ERROR(stmt.Bind(16, settings.history_tokens));
+  RETURN_IF_ERROR(stmt.Bind(17, settings.refusal_text));
+  return stmt.Bind(18, settings.retention_days);
+}
+
+// "INSERT INTO workspaces (slug, <settings>, created_at, updated_at) VALUES (?1, ...)".
+std::string InsertSql() {
+  std::string columns = "slug";
+  std::string values = "?1";
+  for (size_t i = 0; i < std::size(kSettingColumns); ++i) {
+    columns += ", " + std::string(kSettingColumns[i]);
+    values += ", ?" + std::to_string(i + 2);
+  }
+  const std::string now(internal::kNowMillisSql);
+  return "INSERT INTO workspaces (" + columns + ", created_at, updated_at) VALUES (" + values +
+         ", " + now + ", " + now + ")";
+}
+
+// "UPDATE workspaces SET <setting> = ?2, ..., updated_at = now WHERE id = ?1".
+std::string UpdateSql() {
+  std::string sql = "UPDATE workspaces SET ";
+  for (size_t i = 0; i < std::size(kSettingColumns); ++i) {
+    sql += std::string(kSettingColumns[i]) + " = ?" + std::to_string(i + 2) + ", ";
+  }
+  return sql + "updated_at = " + std::string(internal::kNowMillisSql) + " WHERE id = ?1";
 }
 
 StatusOr<WorkspaceRow> SingleRow(Statement& stmt, std::string_view what) {
@@ -70,6 +165,20 @@ StatusOr<WorkspaceRow> SingleRow(Statement& stmt, std::string_view what) {
 
 std::string_view VectorTypeName(VectorType type) {
   return type == VectorType::kI8 ? "i8" : "f16";
+}
+
+std::string_view ChatModeName(ChatMode mode) {
+  return mode == ChatMode::kQuery ? "query" : "chat";
+}
+
+StatusOr<ChatMode> ParseChatMode(std::string_view name) {
+  if (name == "chat") return ChatMode::kChat;
+  if (name == "query") return ChatMode::kQuery;
+  std::string shown(name.substr(0, 64));
+  for (char& c : shown) {
+    if (c == '\0') c = '?';
+  }
+  return InvalidArgumentError("mode '" + shown + "' must be \"chat\" or \"query\"");
 }
 
 Status ValidateWorkspaceSlug(std::string_view slug) {
@@ -88,12 +197,7 @@ StatusOr<int64_t> WorkspaceTable::Create(std::string_view slug,
                                          const WorkspaceSettings& settings) {
   RETURN_IF_ERROR(ValidateWorkspaceSlug(slug));
   RETURN_IF_ERROR(ValidateSettings(settings));
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db_.Prepare("INSERT INTO workspaces (slug, name, embedder, chunk_tokens, "
-                               "chunk_overlap_tokens, vector_type, created_at, updated_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, " +
-                               std::string(internal::kNowMillisSql) + ", " +
-                               std::string(internal::kNowMillisSql) + ")"));
+  ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(InsertSql()));
   RETURN_IF_ERROR(stmt.Bind(1, slug));
   RETURN_IF_ERROR(BindSettings(stmt, settings));
   Status inserted = stmt.Run();
@@ -133,11 +237,7 @@ StatusOr<std::vector<WorkspaceRow>> WorkspaceTable::List() {
 
 Status WorkspaceTable::Update(int64_t id, const WorkspaceSettings& settings) {
   RETURN_IF_ERROR(ValidateSettings(settings));
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db_.Prepare("UPDATE workspaces SET name = ?2, embedder = ?3, "
-                               "chunk_tokens = ?4, chunk_overlap_tokens = ?5, vector_type = ?6, "
-                               "updated_at = " +
-                               std::string(internal::kNowMillisSql) + " WHERE id = ?1"));
+  ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(UpdateSql()));
   RETURN_IF_ERROR(stmt.Bind(1, id));
   RETURN_IF_ERROR(BindSettings(stmt, settings));
   RETURN_IF_ERROR(stmt.Run());

@@ -1,5 +1,6 @@
 #include "store/workspace_table.h"
 
+#include <cmath>
 #include <string>
 
 #include "store/store_test_database.h"
@@ -115,6 +116,183 @@ TEST_F(WorkspaceTableTest, BadUpdateChangesNothing) {
   bad.chunk_overlap_tokens = -1;
   EXPECT_EQ(table.Update(*id, bad).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(table.Get(*id)->settings.chunk_overlap_tokens, 60);
+}
+
+TEST_F(WorkspaceTableTest, NewWorkspacesGetTheDefaultChatSettings) {
+  WorkspaceTable table(db());
+  auto id = table.Create("notes", Notes());
+  ASSERT_TRUE(id.ok());
+  auto row = table.Get(*id);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->settings.chat_model, "");
+  EXPECT_EQ(row->settings.reranker, "");
+  EXPECT_EQ(row->settings.mode, ChatMode::kChat);
+  EXPECT_EQ(row->settings.top_k, 6);
+  EXPECT_EQ(row->settings.similarity_threshold, 0.0);
+  EXPECT_EQ(row->settings.context_budget_tokens, 3000);
+  EXPECT_DOUBLE_EQ(row->settings.temperature, 0.7);
+  EXPECT_EQ(row->settings.system_prompt, kDefaultSystemPrompt);
+  EXPECT_NE(row->settings.system_prompt.find("[n]"), std::string::npos);
+  EXPECT_EQ(row->settings.history_messages, 20);
+  EXPECT_EQ(row->settings.history_tokens, 2000);
+  EXPECT_EQ(row->settings.refusal_text,
+            "There is no relevant information in this workspace to answer your query.");
+  EXPECT_EQ(row->settings.retention_days, 0);
+}
+
+WorkspaceSettings EveryFieldChanged() {
+  return {.name = "Chat",
+          .embedder = "bge-m3",
+          .chunk_tokens = 512,
+          .chunk_overlap_tokens = 32,
+          .vector_type = VectorType::kI8,
+          .chat_model = "qwen3:4b",
+          .reranker = "bge-reranker-v2-m3",
+          .mode = ChatMode::kQuery,
+          .top_k = 12,
+          .similarity_threshold = 0.25,
+          .context_budget_tokens = 8000,
+          .temperature = 1.25,
+          .system_prompt = "Answer in French. « Citez » [n].",
+          .history_messages = 0,
+          .history_tokens = 0,
+          .refusal_text = "",
+          .retention_days = 30};
+}
+
+void ExpectSameSettings(const WorkspaceSettings& got, const WorkspaceSettings& want) {
+  EXPECT_EQ(got.name, want.name);
+  EXPECT_EQ(got.embedder, want.embedder);
+  EXPECT_EQ(got.chunk_tokens, want.chunk_tokens);
+  EXPECT_EQ(got.chunk_overlap_tokens, want.chunk_overlap_tokens);
+  EXPECT_EQ(got.vector_type, want.vector_type);
+  EXPECT_EQ(got.chat_model, want.chat_model);
+  EXPECT_EQ(got.reranker, want.reranker);
+  EXPECT_EQ(got.mode, want.mode);
+  EXPECT_EQ(got.top_k, want.top_k);
+  EXPECT_EQ(got.similarity_threshold, want.similarity_threshold);
+  EXPECT_EQ(got.context_budget_tokens, want.context_budget_tokens);
+  EXPECT_EQ(got.temperature, want.temperature);
+  EXPECT_EQ(got.system_prompt, want.system_prompt);
+  EXPECT_EQ(got.history_messages, want.history_messages);
+  EXPECT_EQ(got.history_tokens, want.history_tokens);
+  EXPECT_EQ(got.refusal_text, want.refusal_text);
+  EXPECT_EQ(got.retention_days, want.retention_days);
+}
+
+TEST_F(WorkspaceTableTest, EveryChatSettingRoundTripsThroughCreateAndUpdate) {
+  WorkspaceTable table(db());
+  const WorkspaceSettings changed = EveryFieldChanged();
+  auto created = table.Create("chat", changed);
+  ASSERT_TRUE(created.ok()) << created.status();
+  ExpectSameSettings(table.Get(*created)->settings, changed);
+  auto plain = table.Create("plain", Notes());
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(table.Update(*plain, changed).ok());
+  ExpectSameSettings(table.Get(*plain)->settings, changed);
+  ASSERT_TRUE(table.Update(*plain, Notes()).ok());
+  ExpectSameSettings(table.Get(*plain)->settings, Notes());
+}
+
+TEST_F(WorkspaceTableTest, ChatModeNamesRoundTrip) {
+  for (ChatMode mode : {ChatMode::kChat, ChatMode::kQuery}) {
+    auto parsed = ParseChatMode(ChatModeName(mode));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, mode);
+  }
+  auto bad = ParseChatMode("Chat");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("\"chat\" or \"query\""), std::string::npos);
+}
+
+// One bound of one setting: `at_limit` is accepted, `past_limit` refused
+// with a message naming `field`.
+struct Bound {
+  const char* field;
+  void (*at_limit)(WorkspaceSettings&);
+  void (*past_limit)(WorkspaceSettings&);
+};
+
+const Bound kBounds[] = {
+    {"top_k", [](WorkspaceSettings& s) { s.top_k = 1; },
+     [](WorkspaceSettings& s) { s.top_k = 0; }},
+    {"top_k", [](WorkspaceSettings& s) { s.top_k = 100; },
+     [](WorkspaceSettings& s) { s.top_k = 101; }},
+    {"similarity_threshold", [](WorkspaceSettings& s) { s.similarity_threshold = 0.0; },
+     [](WorkspaceSettings& s) { s.similarity_threshold = -0.001; }},
+    {"similarity_threshold", [](WorkspaceSettings& s) { s.similarity_threshold = 1.0; },
+     [](WorkspaceSettings& s) { s.similarity_threshold = 1.001; }},
+    {"similarity_threshold", [](WorkspaceSettings& s) { s.similarity_threshold = 0.5; },
+     [](WorkspaceSettings& s) { s.similarity_threshold = std::nan(""); }},
+    {"context_budget_tokens", [](WorkspaceSettings& s) { s.context_budget_tokens = 100; },
+     [](WorkspaceSettings& s) { s.context_budget_tokens = 99; }},
+    {"context_budget_tokens", [](WorkspaceSettings& s) { s.context_budget_tokens = 131072; },
+     [](WorkspaceSettings& s) { s.context_budget_tokens = 131073; }},
+    {"temperature", [](WorkspaceSettings& s) { s.temperature = 0.0; },
+     [](WorkspaceSettings& s) { s.temperature = -0.1; }},
+    {"temperature", [](WorkspaceSettings& s) { s.temperature = 2.0; },
+     [](WorkspaceSettings& s) { s.temperature = 2.01; }},
+    {"history_messages", [](WorkspaceSettings& s) { s.history_messages = 0; },
+     [](WorkspaceSettings& s) { s.history_messages = -1; }},
+    {"history_messages", [](WorkspaceSettings& s) { s.history_messages = 1000; },
+     [](WorkspaceSettings& s) { s.history_messages = 1001; }},
+    {"history_tokens", [](WorkspaceSettings& s) { s.history_tokens = 0; },
+     [](WorkspaceSettings& s) { s.history_tokens = -1; }},
+    {"history_tokens", [](WorkspaceSettings& s) { s.history_tokens = 131072; },
+     [](WorkspaceSettings& s) { s.history_tokens = 131073; }},
+    {"retention_days", [](WorkspaceSettings& s) { s.retention_days = 0; },
+     [](WorkspaceSettings& s) { s.retention_days = -1; }},
+    {"retention_days", [](WorkspaceSettings& s) { s.retention_days = 36500; },
+     [](WorkspaceSettings& s) { s.retention_days = 36501; }},
+    {"chat_model", [](WorkspaceSettings& s) { s.chat_model = std::string(512, 'm'); },
+     [](WorkspaceSettings& s) { s.chat_model = std::string(513, 'm'); }},
+    {"reranker", [](WorkspaceSettings& s) { s.reranker = std::string(512, 'r'); },
+     [](WorkspaceSettings& s) { s.reranker = "\xfe"; }},
+    {"system_prompt", [](WorkspaceSettings& s) { s.system_prompt = std::string(65536, 'p'); },
+     [](WorkspaceSettings& s) { s.system_prompt = std::string(65537, 'p'); }},
+    {"refusal_text", [](WorkspaceSettings& s) { s.refusal_text = std::string(4096, 'n'); },
+     [](WorkspaceSettings& s) { s.refusal_text = std::string(4097, 'n'); }},
+};
+
+TEST_F(WorkspaceTableTest, EachChatSettingIsAcceptedAtItsLimitAndRefusedPastIt) {
+  WorkspaceTable table(db());
+  auto id = table.Create("notes", Notes());
+  ASSERT_TRUE(id.ok());
+  int created = 0;
+  for (const Bound& bound : kBounds) {
+    WorkspaceSettings at = Notes();
+    bound.at_limit(at);
+    auto made = table.Create("ok-" + std::to_string(created++), at);
+    EXPECT_TRUE(made.ok()) << bound.field << ": " << made.status();
+    EXPECT_TRUE(table.Update(*id, at).ok()) << bound.field;
+
+    WorkspaceSettings past = Notes();
+    bound.past_limit(past);
+    auto refused = table.Create("refused", past);
+    ASSERT_FALSE(refused.ok()) << bound.field;
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find(bound.field), std::string::npos)
+        << refused.status();
+    Status updated = table.Update(*id, past);
+    EXPECT_EQ(updated.code(), StatusCode::kInvalidArgument) << bound.field;
+    ExpectSameSettings(table.Get(*id)->settings, at);  // the refused update wrote nothing
+  }
+  EXPECT_EQ(table.GetBySlug("refused").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Count(), 1 + created);
+}
+
+TEST_F(WorkspaceTableTest, RangeErrorsShowTheValueAndTheRange) {
+  WorkspaceSettings settings = Notes();
+  settings.temperature = 2.5;
+  auto refused = WorkspaceTable(db()).Create("notes", settings);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "temperature 2.5 is outside 0..2");
+  settings = Notes();
+  settings.top_k = 0;
+  refused = WorkspaceTable(db()).Create("notes", settings);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "top_k 0 is outside 1..100");
 }
 
 TEST_F(WorkspaceTableTest, UnknownIdsAreNotFound) {
