@@ -13,6 +13,7 @@
 #include "base/value_parsers.h"
 #include "nlohmann/json.hpp"
 #include "server/json_body.h"
+#include "server/workspace_path.h"
 #include "server/metrics.h"
 #include "server/openai_responses.h"
 #include "server/workspace_chat_json.h"
@@ -24,26 +25,6 @@ using nlohmann::json;
 
 // Messages one export page reads.
 constexpr int64_t kExportPage = 500;
-
-std::optional<WorkspaceRow> PathWorkspace(WorkspaceService& workspaces,
-                                          const httplib::Request& request,
-                                          httplib::Response& response) {
-  StatusOr<WorkspaceRow> workspace = workspaces.GetWorkspace(request.path_params.at("slug"));
-  if (!workspace.ok()) {
-    SetJsonError(response, workspace.status());
-    return std::nullopt;
-  }
-  return *workspace;
-}
-
-std::optional<int64_t> PathId(const httplib::Request& request, httplib::Response& response) {
-  StatusOr<int64_t> id = ParseInt64(request.path_params.at("id"));
-  if (!id.ok() || *id < 1) {
-    SetJsonError(response, NotFoundError("no such id '" + request.path_params.at("id") + "'"));
-    return std::nullopt;
-  }
-  return *id;
-}
 
 StatusOr<std::optional<int64_t>> OptionalId(const json& body, const char* key) {
   auto it = body.find(key);

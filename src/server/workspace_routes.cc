@@ -10,6 +10,7 @@
 #include "base/value_parsers.h"
 #include "nlohmann/json.hpp"
 #include "server/json_body.h"
+#include "server/workspace_path.h"
 
 namespace hearth::internal {
 namespace {
@@ -236,27 +237,6 @@ void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& reque
   if (!created.ok()) return SetJsonError(response, created.status());
   response.status = 201;
   SetJson(response, WorkspaceJson(*created));
-}
-
-// The workspace the path names, or an error already set on `response`.
-std::optional<WorkspaceRow> PathWorkspace(WorkspaceService& workspaces,
-                                          const httplib::Request& request,
-                                          httplib::Response& response) {
-  StatusOr<WorkspaceRow> workspace = workspaces.GetWorkspace(request.path_params.at("slug"));
-  if (!workspace.ok()) {
-    SetJsonError(response, workspace.status());
-    return std::nullopt;
-  }
-  return *workspace;
-}
-
-std::optional<int64_t> PathId(const httplib::Request& request, httplib::Response& response) {
-  StatusOr<int64_t> id = ParseInt64(request.path_params.at("id"));
-  if (!id.ok() || *id < 1) {
-    SetJsonError(response, NotFoundError("no such id '" + request.path_params.at("id") + "'"));
-    return std::nullopt;
-  }
-  return *id;
 }
 
 void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
