@@ -16,6 +16,7 @@
 #define HEARTH_BASE_CLOCK_H_
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace hearth {
@@ -42,6 +43,8 @@ class Clock {
 // "2026-11-21T14:03:05.123Z". Sub-millisecond digits are truncated (rounded
 // toward the past).
 std::string FormatRfc3339(std::chrono::system_clock::time_point time);
+// The same for a time stored as milliseconds since the Unix epoch.
+std::string FormatRfc3339UnixMillis(int64_t unix_ms);
 
 }  // namespace hearth
 

@@ -122,7 +122,10 @@ class FallbackFormatter final : public ChatFormatter {
     } else if (message.role == "user") {
       prompt += "User: " + message.content + "\n";
     } else if (message.role == "assistant") {
-      prompt += "Assistant: " + message.content + "\n";
+      // A reply the model generated after "Assistant:" starts with its own
+      // space; replaying it as generated keeps the runner's cached prefix.
+      const bool spaced = !message.content.empty() && (message.content.front() == ' ' || message.content.front() == '\n');
+      prompt += (spaced ? "Assistant:" : "Assistant: ") + message.content + "\n";
     } else if (message.role == "tool") {
       prompt += "Tool: " + message.content + "\n";
     } else {

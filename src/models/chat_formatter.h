@@ -9,7 +9,9 @@
 //
 //   <system text>\n\n            (when there is a system message)
 //   User: <content>\n
-//   Assistant: <content>\n        (for each earlier turn)
+//   Assistant: <content>\n        (for each earlier turn; a reply that
+//                                  starts with a space or newline follows
+//                                  "Assistant:" directly, as generated)
 //   Tool: <content>\n             (tool results)
 //   Assistant:                    (the generation prompt)
 //

@@ -92,6 +92,7 @@ void EngineSlot::HandleToken(llama_token token, uint64_t tick) {
   if (!input.ignore_eos && llama_vocab_is_eog(vocab_, token)) {
     return Complete(FinishReason::kStop, tick);
   }
+  job_->RecordGenerated(token);
   Emit(output_->AddToken(TokenPiece(vocab_, token)));
   if (output_->stopped()) return Complete(FinishReason::kStop, tick);
   if (input.max_tokens > 0 && result_.generated_tokens >= input.max_tokens) {

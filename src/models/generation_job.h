@@ -51,6 +51,10 @@ class GenerationJob {
 
   // Inference thread: queues a piece for the caller.
   void Emit(GeneratePiece piece);
+  // Inference thread: `token` was generated (not an end-of-generation token).
+  void RecordGenerated(llama_token token) { generated_.push_back(token); }
+  // Caller, once Await returned a result: the tokens RecordGenerated got.
+  const std::vector<llama_token>& generated() const { return generated_; }
   // Inference thread: the request is over (a result or an error). Only the
   // first call counts.
   void Finish(StatusOr<GenerateResult> result);
@@ -69,6 +73,9 @@ class GenerationJob {
   GenerationInput input_;
   const std::chrono::steady_clock::time_point created_;
   std::atomic<bool> cancelled_{false};
+  // Written by the inference thread before Finish, read by the caller after
+  // Await saw the result (ordered by mu_).
+  std::vector<llama_token> generated_;
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<GeneratePiece> pieces_ GUARDED_BY(mu_);

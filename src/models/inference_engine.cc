@@ -1,6 +1,8 @@
 #include "models/inference_engine.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "models/engine_model.h"
 #include "models/generation_job.h"
 #include "models/memory_stats.h"
+#include "models/prompt_memo.h"
 #include "models/rerank_prompt.h"
 #include "models/sampler_chain.h"
 #include "models/token_text.h"
@@ -28,7 +31,9 @@ std::string Count(size_t n) { return std::to_string(n); }
 class LlamaEngine final : public InferenceEngine {
  public:
   explicit LlamaEngine(std::unique_ptr<EngineModel> model)
-      : model_(std::move(model)), loop_(std::make_unique<EngineLoop>(*model_)) {}
+      : model_(std::move(model)),
+        loop_(std::make_unique<EngineLoop>(*model_)),
+        memo_(static_cast<size_t>(std::max(model_->slots(), 1)) * 4) {}
   ~LlamaEngine() override { loop_.reset(); }  // stop the thread before the model goes
 
   StatusOr<GenerateResult> Generate(const GenerateRequest& request, const PieceCallback& on_piece,
@@ -40,7 +45,12 @@ class LlamaEngine final : public InferenceEngine {
   StatusOr<InferenceStats> Stats() override;
 
  private:
-  StatusOr<GenerationInput> PrepareGeneration(const GenerateRequest& request) const;
+  StatusOr<GenerationInput> PrepareGeneration(const GenerateRequest& request);
+  // The prompt's tokens: a remembered prefix's (prompt_memo.h) and the rest
+  // tokenized, or the whole text tokenized.
+  StatusOr<std::vector<llama_token>> PromptTokens(const GenerateRequest& request);
+  void Remember(const GenerateRequest& request, std::vector<llama_token> prompt,
+                const std::vector<llama_token>& generated);
   StatusOr<TokenLists> EmbedInputs(const EmbedRequest& request, std::vector<bool>& truncated) const;
   StatusOr<TokenLists> RerankInputs(const RerankRequest& request) const;
   // Pools `inputs` on the inference thread.
@@ -50,6 +60,7 @@ class LlamaEngine final : public InferenceEngine {
 
   std::unique_ptr<EngineModel> model_;
   std::unique_ptr<EngineLoop> loop_;
+  PromptMemo memo_;
 };
 
 Status LlamaEngine::RequireRole(ModelRole role, const char* what) const {
@@ -61,11 +72,32 @@ Status LlamaEngine::RequireRole(ModelRole role, const char* what) const {
                               "; it cannot " + what);
 }
 
-StatusOr<GenerationInput> LlamaEngine::PrepareGeneration(const GenerateRequest& request) const {
+StatusOr<std::vector<llama_token>> LlamaEngine::PromptTokens(const GenerateRequest& request) {
+  std::optional<PromptMemo::Prefix> prefix = memo_.Longest(request.prompt, request.add_special);
+  if (prefix.has_value()) {
+    std::optional<std::vector<llama_token>> rest = TokenizeContinuation(
+        model_->vocab(), std::string_view(request.prompt).substr(prefix->bytes));
+    if (rest.has_value()) {
+      prefix->tokens.insert(prefix->tokens.end(), rest->begin(), rest->end());
+      return std::move(prefix->tokens);
+    }
+  }
+  return TokenizeText(model_->vocab(), request.prompt, request.add_special,
+                      /*parse_special=*/true);
+}
+
+void LlamaEngine::Remember(const GenerateRequest& request, std::vector<llama_token> prompt,
+                           const std::vector<llama_token>& generated) {
+  std::vector<std::string> pieces;
+  pieces.reserve(generated.size());
+  for (llama_token token : generated) pieces.push_back(TokenPiece(model_->vocab(), token));
+  memo_.Remember(request.prompt, request.add_special, std::move(prompt), generated, pieces);
+}
+
+StatusOr<GenerationInput> LlamaEngine::PrepareGeneration(const GenerateRequest& request) {
   RETURN_IF_ERROR(RequireRole(ModelRole::kGenerator, "generate text"));
   GenerationInput input;
-  ASSIGN_OR_RETURN(input.prompt, TokenizeText(model_->vocab(), request.prompt,
-                                              request.add_special, /*parse_special=*/true));
+  ASSIGN_OR_RETURN(input.prompt, PromptTokens(request));
   if (input.prompt.empty()) return InvalidArgumentError("the prompt is empty");
   const auto context = static_cast<size_t>(model_->context_length());
   // A prompt must leave room for at least one generated token (the server
@@ -88,9 +120,12 @@ StatusOr<GenerateResult> LlamaEngine::Generate(const GenerateRequest& request,
                                                const PieceCallback& on_piece,
                                                std::stop_token stop) {
   ASSIGN_OR_RETURN(GenerationInput input, PrepareGeneration(request));
+  std::vector<llama_token> prompt = input.prompt;
   auto job = std::make_shared<GenerationJob>(std::move(input));
   RETURN_IF_ERROR(loop_->Submit(job));
-  return job->Await(on_piece, stop);
+  StatusOr<GenerateResult> result = job->Await(on_piece, stop);
+  if (result.ok()) Remember(request, std::move(prompt), job->generated());
+  return result;
 }
 
 StatusOr<TokenLists> LlamaEngine::EmbedInputs(const EmbedRequest& request,

@@ -25,17 +25,34 @@ StatusOr<std::vector<llama_token>> TokenizeText(const llama_vocab* vocab, std::s
   return tokens;
 }
 
-std::string TokenPiece(const llama_vocab* vocab, llama_token token) {
+std::string TokenPiece(const llama_vocab* vocab, llama_token token, bool render_special) {
   std::string piece(32, '\0');
   int32_t n = llama_token_to_piece(vocab, token, piece.data(), static_cast<int32_t>(piece.size()),
-                                   /*lstrip=*/0, /*special=*/false);
+                                   /*lstrip=*/0, render_special);
   if (n < 0) {
     piece.resize(static_cast<size_t>(-n));
     n = llama_token_to_piece(vocab, token, piece.data(), static_cast<int32_t>(piece.size()), 0,
-                             false);
+                             render_special);
   }
   piece.resize(static_cast<size_t>(std::max(n, 0)));
   return piece;
+}
+
+std::optional<std::vector<llama_token>> TokenizeContinuation(const llama_vocab* vocab,
+                                                             std::string_view tail) {
+  StatusOr<std::vector<llama_token>> tokens =
+      TokenizeText(vocab, tail, /*add_special=*/false, /*parse_special=*/true);
+  if (!tokens.ok()) return std::nullopt;
+  std::string text;
+  for (llama_token token : *tokens) text += TokenPiece(vocab, token, /*render_special=*/true);
+  if (text == tail) return std::move(*tokens);
+  // A SentencePiece vocabulary puts a space before text that starts a prompt.
+  const bool lone_space_prefix = !tokens->empty() && TokenPiece(vocab, tokens->front(), true) == " ";
+  if (lone_space_prefix && std::string_view(text).substr(1) == tail) {
+    tokens->erase(tokens->begin());
+    return std::move(*tokens);
+  }
+  return std::nullopt;
 }
 
 StatusOr<std::string> DetokenizeText(const llama_vocab* vocab,

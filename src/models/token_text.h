@@ -12,6 +12,7 @@
 #define HEARTH_MODELS_TOKEN_TEXT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +32,17 @@ namespace hearth {
                                                               bool parse_special);
 
 // The bytes `token` stands for in generated text (control tokens render as
-// ""). The bytes may be part of a multi-byte character (see
-// utf8_assembler.h).
-std::string TokenPiece(const llama_vocab* vocab, llama_token token);
+// "", or as their text with `render_special`). The bytes may be part of a
+// multi-byte character (see utf8_assembler.h).
+std::string TokenPiece(const llama_vocab* vocab, llama_token token, bool render_special = false);
+
+// The tokens of `tail`, text that continues an already tokenized prompt at a
+// token boundary: no BOS, special tokens parsed, and exactly `tail`'s bytes
+// (a SentencePiece vocabulary's lone space prefix is dropped). nullopt when
+// the vocabulary cannot tokenize `tail` on its own to exactly its bytes; the
+// caller then tokenizes the whole text.
+std::optional<std::vector<llama_token>> TokenizeContinuation(const llama_vocab* vocab,
+                                                             std::string_view tail);
 
 // The text of `tokens`, special tokens rendered as their text.
 // InvalidArgument naming the first id outside [0, vocabulary size).

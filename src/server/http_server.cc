@@ -12,6 +12,7 @@
 #include "base/value_parsers.h"
 #include "httplib.h"
 #include "server/http_status.h"
+#include "server/job_routes.h"
 #include "server/load_shedding_queue.h"
 #include "server/metrics.h"
 #include "server/model_routes.h"
@@ -202,6 +203,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   internal::RegisterOllamaChatRoute(impl->server, routed);
   internal::RegisterOpenAiRoutes(impl->server, routed);
   internal::RegisterWorkspaceRoutes(impl->server, routed);
+  internal::RegisterJobRoutes(impl->server, routed);
   internal::RegisterWorkspaceChatRoutes(impl->server, routed);
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (options.port == 0) {

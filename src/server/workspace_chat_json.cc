@@ -12,10 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Time(int64_t unix_ms) {
-  return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
-}
-
 json Pages(int64_t first, int64_t last) {
   if (first <= 0) return nullptr;
   return json::array({first, last});
@@ -105,8 +101,8 @@ std::string CsvCell(std::string_view text) {
 json ThreadJson(const ThreadRow& thread) {
   return {{"id", thread.id},
           {"title", thread.title},
-          {"created_at", Time(thread.created_at_ms)},
-          {"updated_at", Time(thread.updated_at_ms)}};
+          {"created_at", FormatRfc3339UnixMillis(thread.created_at_ms)},
+          {"updated_at", FormatRfc3339UnixMillis(thread.updated_at_ms)}};
 }
 
 json MessageJson(const MessageRow& message) {
@@ -114,7 +110,7 @@ json MessageJson(const MessageRow& message) {
               {"thread", message.thread_id},
               {"role", MessageRoleName(message.role)},
               {"content", message.content},
-              {"created_at", Time(message.created_at_ms)}};
+              {"created_at", FormatRfc3339UnixMillis(message.created_at_ms)}};
   if (message.role == MessageRole::kAssistant) {
     json sources = json::array();
     for (const MessageSource& source : message.sources) sources.push_back(StoredSourceJson(source));
@@ -206,7 +202,7 @@ std::string CsvRow(const MessageRow& message) {
     }
   }
   return std::to_string(message.id) + "," + std::to_string(message.thread_id) + "," +
-         std::string(MessageRoleName(message.role)) + "," + Time(message.created_at_ms) + "," +
+         std::string(MessageRoleName(message.role)) + "," + FormatRfc3339UnixMillis(message.created_at_ms) + "," +
          CsvCell(message.model) + "," + CsvCell(message.content) + "," + CsvCell(sources) + "\r\n";
 }
 

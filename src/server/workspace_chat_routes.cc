@@ -16,6 +16,7 @@
 #include "server/workspace_path.h"
 #include "server/metrics.h"
 #include "server/openai_responses.h"
+#include "server/sse.h"
 #include "server/workspace_chat_json.h"
 
 namespace hearth::internal {
@@ -121,25 +122,19 @@ void RecordAnswer(Metrics* metrics, const AnswerResult& answer) {
   for (const auto& [part, tokens] : parts) metrics->RecordLedgerTokens(part, tokens);
 }
 
-bool WriteEvent(httplib::DataSink& sink, std::string_view event, const json& data) {
-  const std::string text = "event: " + std::string(event) + "\ndata: " +
-                           data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
-  return sink.write(text.data(), text.size());
-}
-
 // The stream: "sources" (with the ledger) first, "token" events, then
 // "done" with the whole answer, or "error".
 void StreamAnswer(AnswerService& answers, Metrics* metrics, PreparedAnswer& prepared,
                   std::stop_token shutdown, httplib::DataSink& sink) {
-  WriteEvent(sink, "sources", AnswerJson(prepared.preliminary(), /*complete=*/false));
+  WriteSseEvent(sink, "sources", AnswerJson(prepared.preliminary(), /*complete=*/false));
   StatusOr<AnswerResult> answer = answers.Complete(
-      prepared, [&](const GeneratePiece& piece) { return WriteEvent(sink, "token", {{"text", piece.text}}); },
+      prepared, [&](const GeneratePiece& piece) { return WriteSseEvent(sink, "token", {{"text", piece.text}}); },
       shutdown);
   if (answer.ok()) {
     RecordAnswer(metrics, *answer);
-    WriteEvent(sink, "done", AnswerJson(*answer, /*complete=*/true));
+    WriteSseEvent(sink, "done", AnswerJson(*answer, /*complete=*/true));
   } else if (answer.status().code() != StatusCode::kCancelled || shutdown.stop_requested()) {
-    WriteEvent(sink, "error", {{"error", answer.status().message()}});
+    WriteSseEvent(sink, "error", {{"error", answer.status().message()}});
   }
   sink.done();
 }

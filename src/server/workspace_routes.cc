@@ -20,10 +20,6 @@ using nlohmann::json;
 // Files one upload request may carry.
 constexpr size_t kMaxFilesPerUpload = 100;
 
-std::string Time(int64_t unix_ms) {
-  return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
-}
-
 json WorkspaceJson(const WorkspaceRow& row) {
   return {{"id", row.id},
           {"slug", row.slug},
@@ -44,8 +40,8 @@ json WorkspaceJson(const WorkspaceRow& row) {
           {"history_tokens", row.settings.history_tokens},
           {"refusal_text", row.settings.refusal_text},
           {"retention_days", row.settings.retention_days},
-          {"created_at", Time(row.created_at_ms)},
-          {"updated_at", Time(row.updated_at_ms)}};
+          {"created_at", FormatRfc3339UnixMillis(row.created_at_ms)},
+          {"updated_at", FormatRfc3339UnixMillis(row.updated_at_ms)}};
 }
 
 json DocumentJson(const DocumentRow& row) {
@@ -67,40 +63,9 @@ json DocumentJson(const DocumentRow& row) {
                {"status", DocumentStatusName(row.status)},
                {"warnings", warnings},
                {"pinned", row.pinned},
-               {"created_at", Time(row.created_at_ms)},
-               {"updated_at", Time(row.updated_at_ms)}};
+               {"created_at", FormatRfc3339UnixMillis(row.created_at_ms)},
+               {"updated_at", FormatRfc3339UnixMillis(row.updated_at_ms)}};
   if (!row.error.empty()) body["error"] = row.error;
-  return body;
-}
-
-json JobJson(const JobRow& row) {
-  json body = {{"id", row.id},
-               {"kind", JobKindName(row.kind)},
-               {"workspace_id", row.workspace_id},
-               {"state", JobStateName(row.state)},
-               {"pages_done", row.progress.pages_done},
-               {"chunks_total", row.progress.chunks_total},
-               {"chunks_done", row.progress.chunks_done},
-               {"created_at", Time(row.created_at_ms)}};
-  if (row.document_id) body["document_id"] = *row.document_id;
-  if (!row.error.empty()) body["error"] = row.error;
-  if (row.started_at_ms) body["started_at"] = Time(*row.started_at_ms);
-  if (row.finished_at_ms) body["finished_at"] = Time(*row.finished_at_ms);
-  // Speed over the job's life so far (or whole life), and for a running job
-  // the time its remaining chunks will take at that speed.
-  const int64_t end_ms = row.finished_at_ms.value_or(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-  if (row.started_at_ms && end_ms > *row.started_at_ms && row.progress.chunks_done > 0) {
-    const double seconds = static_cast<double>(end_ms - *row.started_at_ms) / 1000;
-    const double rate = static_cast<double>(row.progress.chunks_done) / seconds;
-    body["chunks_per_second"] = rate;
-    if (!row.finished_at_ms && row.progress.chunks_total > row.progress.chunks_done) {
-      body["eta_seconds"] =
-          static_cast<double>(row.progress.chunks_total - row.progress.chunks_done) / rate;
-    }
-  }
   return body;
 }
 
@@ -214,12 +179,47 @@ void UpdateWorkspace(WorkspaceService& workspaces, IngestionService& ingestion,
   StatusOr<WorkspaceRow> now = workspaces.GetWorkspace(workspace.slug);
   if (!now.ok()) return SetJsonError(response, now.status());
   json result = WorkspaceJson(*now);
+  result["reembed_job"] = nullptr;
+  result["pending_embedder"] = nullptr;
   if (updated->reembed_job != 0) {
     result["reembed_job"] = updated->reembed_job;
     result["pending_embedder"] = updated->pending_embedder;
     if (embedder_named) response.status = 202;
   }
   SetJson(response, result);
+}
+
+// GET of one workspace: its settings, and while a reembed job runs that job
+// and the embedder it moves to ("reembed_job", "pending_embedder"; null
+// when none), as PATCH shows them.
+void WorkspaceWithPending(WorkspaceService& workspaces, const WorkspaceRow& workspace,
+                          httplib::Response& response) {
+  StatusOr<std::optional<JobRow>> pending = workspaces.PendingReembed(workspace.id);
+  if (!pending.ok()) return SetJsonError(response, pending.status());
+  json result = WorkspaceJson(workspace);
+  result["reembed_job"] = *pending ? json((*pending)->id) : json(nullptr);
+  result["pending_embedder"] = *pending ? json((*pending)->target_embedder) : json(nullptr);
+  SetJson(response, result);
+}
+
+// POST .../documents/{id}/pin: {"pinned": true|false}; an empty body (or
+// no "pinned") pins. Answers the document as GET does.
+void PinDocument(WorkspaceService& workspaces, int64_t workspace_id, int64_t document_id,
+                 const httplib::Request& request, httplib::Response& response) {
+  StatusOr<json> body = ParseJsonObject(request.body.empty() ? "{}" : request.body);
+  if (!body.ok()) return SetJsonError(response, body.status());
+  bool pinned = true;
+  if (auto it = body->find("pinned"); it != body->end()) {
+    if (!it->is_boolean()) {
+      return SetJsonError(response, InvalidArgumentError("\"pinned\" must be true or false"));
+    }
+    pinned = it->get<bool>();
+  }
+  Status set = workspaces.SetPinned(workspace_id, document_id, pinned);
+  if (!set.ok()) return SetJsonError(response, set);
+  StatusOr<DocumentRow> row = workspaces.GetDocument(workspace_id, document_id);
+  if (!row.ok()) return SetJsonError(response, row.status());
+  SetJson(response, DocumentJson(*row));
 }
 
 void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& request,
@@ -293,7 +293,7 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
   server.Get("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
                                                        httplib::Response& response) {
     if (auto workspace = PathWorkspace(workspaces, request, response)) {
-      SetJson(response, WorkspaceJson(*workspace));
+      WorkspaceWithPending(workspaces, *workspace, response);
     }
   });
   server.Patch("/api/v1/workspaces/:slug", [&workspaces, &ingestion](
@@ -344,14 +344,12 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
                   if (!deleted.ok()) return SetJsonError(response, deleted);
                   SetJson(response, json{{"deleted", *id}});
                 });
-  server.Get("/api/v1/jobs/:id", [&workspaces](const httplib::Request& request,
-                                               httplib::Response& response) {
-    auto id = PathId(request, response);
-    if (!id) return;
-    StatusOr<JobRow> job = workspaces.GetJob(*id);
-    if (!job.ok()) return SetJsonError(response, job.status());
-    SetJson(response, JobJson(*job));
-  });
+  server.Post("/api/v1/workspaces/:slug/documents/:id/pin",
+              [&workspaces](const httplib::Request& request, httplib::Response& response) {
+                auto workspace = PathWorkspace(workspaces, request, response);
+                auto id = workspace ? PathId(request, response) : std::nullopt;
+                if (id) PinDocument(workspaces, workspace->id, *id, request, response);
+              });
 }
 
 }  // namespace hearth::internal

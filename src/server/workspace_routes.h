@@ -10,7 +10,9 @@
 //   GET    /api/v1/workspaces/{slug}/documents             list with status
 //   GET    /api/v1/workspaces/{slug}/documents/{id}        one
 //   DELETE /api/v1/workspaces/{slug}/documents/{id}        delete (chunks, FTS rows, vectors)
-//   GET    /api/v1/jobs/{id}                               ingestion progress
+//   POST   /api/v1/workspaces/{slug}/documents/{id}/pin    pin or unpin ({"pinned": bool})
+//
+// The job routes (/api/v1/jobs/...) are in job_routes.h.
 //
 // Errors are {"error": "..."} with the status of http_status.h.
 #ifndef HEARTH_SERVER_WORKSPACE_ROUTES_H_

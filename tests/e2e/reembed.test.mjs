@@ -114,11 +114,13 @@ test('a new embedder re-embeds in the background and the workspace switches when
   const job = await waitForJob(patched.body.reembed_job, ended);
   assert.equal(job.state, 'done', JSON.stringify(job));
   assert.equal(job.kind, 'reembed');
+  assert.equal(job.target_embedder, 'beta');
   assert.equal(job.chunks_done, job.chunks_total);
   assert.ok(job.chunks_total > 0);
   const now = await api('GET', '/api/v1/workspaces/notes');
   assert.equal(now.body.embedder, 'beta');
-  assert.equal(now.body.pending_embedder, undefined);
+  assert.equal(now.body.pending_embedder, null);
+  assert.equal(now.body.reembed_job, null);
 
   await server.stop();
   server = null;
@@ -157,14 +159,20 @@ test('another embedder cancels the running reembed; the current one cancels any;
   assert.equal((await waitForJob(first.body.reembed_job, ended)).state, 'cancelled');
   const back = await api('PATCH', '/api/v1/workspaces/big', { embedder: 'alpha' });
   assert.equal(back.status, 200, JSON.stringify(back.body));
-  assert.equal(back.body.pending_embedder, undefined);
+  assert.equal(back.body.pending_embedder, null);
+  assert.equal((await api('GET', '/api/v1/workspaces/big')).body.pending_embedder, null);
   assert.equal((await waitForJob(second.body.reembed_job, ended)).state, 'cancelled');
 
   const third = await api('PATCH', '/api/v1/workspaces/big', { embedder: 'gamma' });
   assert.equal(third.status, 202, JSON.stringify(third.body));
   const jobId = third.body.reembed_job;
+  const during = await api('GET', '/api/v1/workspaces/big');  // GET shows what PATCH did
+  assert.equal(during.body.embedder, 'alpha');
+  assert.equal(during.body.pending_embedder, 'gamma');
+  assert.equal(during.body.reembed_job, jobId);
   const partway = await waitForJob(jobId, (body) => body.chunks_done > 0 || ended(body));
   assert.equal(partway.state, 'running', JSON.stringify(partway));
+  assert.equal(partway.target_embedder, 'gamma');
   assert.ok(partway.chunks_done < partway.chunks_total, JSON.stringify(partway));
   server.child.kill('SIGKILL');
   await server.exited;
@@ -174,7 +182,9 @@ test('another embedder cancels the running reembed; the current one cancels any;
   const finished = await waitForJob(jobId, ended, 240_000);
   assert.equal(finished.state, 'done', JSON.stringify(finished));
   assert.equal(finished.chunks_done, finished.chunks_total);
-  assert.equal((await api('GET', '/api/v1/workspaces/big')).body.embedder, 'gamma');
+  const switched = await api('GET', '/api/v1/workspaces/big');
+  assert.equal(switched.body.embedder, 'gamma');
+  assert.equal(switched.body.pending_embedder, null);
   await server.stop();
   server = null;
   assert.equal(indexFiles(created.body.id).length, 1);

@@ -1,0 +1,76 @@
+#include "models/prompt_memo.h"
+
+#include <gtest/gtest.h>
+
+namespace hearth {
+namespace {
+
+using Tokens = std::vector<int32_t>;
+
+TEST(PromptMemoTest, AContinuationReusesThePromptAndTheGeneratedTokens) {
+  PromptMemo memo(4);
+  memo.Remember("User: hi\nAssistant:", true, {1, 10, 11, 12}, {20, 21, 22}, {" He", "llo", "!"});
+
+  // The next turn replays the reply and goes on.
+  const std::string next = "User: hi\nAssistant: Hello!\nUser: more\nAssistant:";
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest(next, true);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, std::string("User: hi\nAssistant: Hello!").size());
+  EXPECT_EQ(prefix->tokens, (Tokens{1, 10, 11, 12, 20, 21, 22}));
+}
+
+TEST(PromptMemoTest, APrefixEndsAtTheLastTokenBoundaryBeforeTheTextsDiffer) {
+  PromptMemo memo(4);
+  memo.Remember("Q:", false, {5, 6}, {7, 8}, {" yes", " sir"});
+  // " si" is inside the piece " sir": only the tokens up to " yes" apply.
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest("Q: yes si", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, 6u);
+  EXPECT_EQ(prefix->tokens, (Tokens{5, 6, 7}));
+  // Diverging inside the prompt: the prompt's inner boundaries are unknown.
+  EXPECT_FALSE(memo.Longest("Q", false).has_value());
+  EXPECT_FALSE(memo.Longest("R: yes", false).has_value());
+}
+
+TEST(PromptMemoTest, BosAndNoBosPromptsNeverMix) {
+  PromptMemo memo(4);
+  memo.Remember("Hello", true, {1, 9}, {}, {});
+  EXPECT_FALSE(memo.Longest("Hello there", false).has_value());
+  ASSERT_TRUE(memo.Longest("Hello there", true).has_value());
+}
+
+TEST(PromptMemoTest, ATokenWithoutTextComesAlongOnlyWithTheTextAfterIt) {
+  PromptMemo memo(4);
+  // Token 31 is a control token the model emitted; it renders as nothing.
+  memo.Remember("A", false, {3}, {30, 31, 32}, {"b", "", "c"});
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest("Abcd", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->tokens, (Tokens{3, 30, 31, 32}));
+  // The text stops matching where the control token stood: it is left out.
+  prefix = memo.Longest("Abx", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, 2u);
+  EXPECT_EQ(prefix->tokens, (Tokens{3, 30}));
+}
+
+TEST(PromptMemoTest, TheLongestMatchWinsAndTheOldestEntryGoesFirst) {
+  PromptMemo memo(2);
+  memo.Remember("one", false, {1}, {2}, {" two"});
+  memo.Remember("one two", false, {1, 2}, {3}, {" three"});
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest("one two three four", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->tokens, (Tokens{1, 2, 3}));
+
+  memo.Longest("one two", false);  // keeps the second entry recent
+  memo.Remember("zzz", false, {9}, {}, {});
+  // Capacity 2: "one" (least recently used, the only one with a boundary
+  // at 3 bytes) is gone, "one two" is kept.
+  EXPECT_FALSE(memo.Longest("one", false).has_value());
+  prefix = memo.Longest("one two", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, 7u);
+  EXPECT_TRUE(memo.Longest("zzz", false).has_value());
+}
+
+}  // namespace
+}  // namespace hearth
