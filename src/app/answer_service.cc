@@ -484,7 +484,7 @@ Status AnswerService::Store(Turn& turn, const Status& outcome) {
       ->Submit([&](Database& db) -> Status {
         ThreadTable threads(db);
         if (turn.new_thread) {
-          ASSIGN_OR_RETURN(turn.thread.id, threads.Create(workspace, title));
+          ASSIGN_OR_RETURN(turn.thread.id, threads.Create(workspace, title, turn.request.user_id));
           turn.thread.context_epoch = 0;
         } else if (rebuild) {
           ASSIGN_OR_RETURN(turn.thread.context_epoch, threads.BumpEpoch(turn.thread.id));

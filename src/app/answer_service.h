@@ -54,6 +54,9 @@ struct AnswerRequest {
   std::string question;  // 1..kMaxQuestionBytes of UTF-8 with a non-space character
   // Overrides the workspace's mode for this question.
   std::optional<ChatMode> mode;
+  // Who asks: the owner of a new thread (0: the single-user local owner).
+  // The caller has authorized them for `thread_id`.
+  int64_t user_id = 0;
 };
 
 // Milliseconds per stage of one answer.

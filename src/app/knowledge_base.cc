@@ -1,5 +1,6 @@
 #include "app/knowledge_base.h"
 
+#include "base/clock.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
 
@@ -9,7 +10,8 @@ StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesyst
                                                              ModelStore& models,
                                                              Scheduler& scheduler,
                                                              ChatFormatterCache& formatters,
-                                                             const IngestionOptions& options) {
+                                                             const IngestionOptions& options,
+                                                             const AccountOptions& accounts) {
   const DatabaseOptions database{.path = home / "hearth.db"};
   std::unique_ptr<KnowledgeBase> base(new KnowledgeBase());
   ASSIGN_OR_RETURN(base->writer_, WriteQueue::Open({.database = database}));
@@ -43,6 +45,9 @@ StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesyst
       .formatters = &formatters,
       .tokenizers = base->chat_tokenizers_.get(),
       .retriever = base->retriever_.get()});
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> account_reader, open_reader());
+  base->accounts_ = std::make_unique<AccountService>(std::move(account_reader), *base->writer_,
+                                                     Clock::Real(), accounts);
   base->retention_ =
       std::make_unique<RetentionTimer>(open_reader, *base->writer_, kRetentionInterval);
   return base;

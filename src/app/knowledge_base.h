@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "app/account_service.h"
 #include "app/answer_service.h"
 #include "app/ingestion_service.h"
 #include "app/query_models.h"
@@ -42,7 +43,8 @@ class KnowledgeBase {
   static StatusOr<std::unique_ptr<KnowledgeBase>> Open(const std::filesystem::path& home,
                                                        ModelStore& models, Scheduler& scheduler,
                                                        ChatFormatterCache& formatters,
-                                                       const IngestionOptions& options);
+                                                       const IngestionOptions& options,
+                                                       const AccountOptions& accounts = {});
   ~KnowledgeBase();
 
   WorkspaceService& workspaces() { return *workspaces_; }
@@ -51,6 +53,7 @@ class KnowledgeBase {
   Retriever& retriever() { return *retriever_; }
   ThreadService& threads() { return *threads_; }
   AnswerService& answers() { return *answers_; }
+  AccountService& accounts() { return *accounts_; }
 
  private:
   KnowledgeBase() = default;
@@ -67,6 +70,7 @@ class KnowledgeBase {
   std::unique_ptr<TokenCounterCache> chat_tokenizers_;
   std::unique_ptr<ThreadService> threads_;
   std::unique_ptr<AnswerService> answers_;
+  std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<RetentionTimer> retention_;
 };
 

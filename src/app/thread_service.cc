@@ -16,12 +16,13 @@ Status ThreadNotFound(int64_t thread_id) {
 ThreadService::ThreadService(std::unique_ptr<Database> reader, WriteQueue& writer)
     : reader_(std::move(reader)), writer_(writer) {}
 
-StatusOr<ThreadRow> ThreadService::CreateThread(int64_t workspace_id, std::string_view title) {
+StatusOr<ThreadRow> ThreadService::CreateThread(int64_t workspace_id, std::string_view title,
+                                                int64_t user_id) {
   ThreadRow row;
   RETURN_IF_ERROR(writer_
                       .Submit([&](Database& db) -> Status {
                         ThreadTable threads(db);
-                        ASSIGN_OR_RETURN(const int64_t id, threads.Create(workspace_id, title));
+                        ASSIGN_OR_RETURN(const int64_t id, threads.Create(workspace_id, title, user_id));
                         ASSIGN_OR_RETURN(row, threads.Get(id));
                         return OkStatus();
                       })

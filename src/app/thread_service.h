@@ -30,8 +30,9 @@ class ThreadService {
   // `reader` is this service's own connection; `writer` must outlive it.
   ThreadService(std::unique_ptr<Database> reader, WriteQueue& writer);
 
+  // A thread owned by `user_id` (0: the single-user local owner).
   // Errors: InvalidArgument for a bad title; NotFound for the workspace.
-  StatusOr<ThreadRow> CreateThread(int64_t workspace_id, std::string_view title);
+  StatusOr<ThreadRow> CreateThread(int64_t workspace_id, std::string_view title, int64_t user_id);
   // Most recently updated first.
   StatusOr<std::vector<ThreadRow>> ListThreads(int64_t workspace_id);
   // Errors: NotFound (also for another workspace's thread).

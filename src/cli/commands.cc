@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
     {"check", "verify that the database, indexes and documents agree (--repair rebuilds indexes)",
      RunCheck},
     {"run", "chat with a model on the terminal: hearth run NAME [PROMPT]", RunRun},
+    {"user", "manage users (multi-user mode): hearth user add NAME --role admin", RunUser},
+    {"routes", "list the HTTP routes with the action and resource each is authorized for", RunRoutes},
     {"ps", "list the models the running server holds in memory, and why", RunPs},
     {"stop", "unload a model from the running server: hearth stop NAME", RunStop},
 };

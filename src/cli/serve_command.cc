@@ -1,6 +1,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "base/paths.h"
 #include "app/knowledge_base.h"
 #include "cli/commands.h"
+#include "app/account_home.h"
 #include "cli/global_options.h"
 #include "cli/pull_flags.h"
 #include "base/value_parsers.h"
@@ -115,6 +117,26 @@ StatusOr<ModelServices> StartModelServices(const std::filesystem::path& home,
   return services;
 }
 
+// Multi-user mode from HEARTH_ADMIN_PASSWORD at the first start (the admin
+// is HEARTH_ADMIN_NAME, default "admin"); then the rule that single-user
+// mode (no login) serves only this machine unless --insecure-no-auth.
+Status PrepareAccess(AccountService& accounts, const ServerOptions& options) {
+  const char* password = std::getenv("HEARTH_ADMIN_PASSWORD");
+  const char* name = std::getenv("HEARTH_ADMIN_NAME");
+  ASSIGN_OR_RETURN(bool created, CreateFirstAdmin(accounts, name != nullptr && *name ? name : "admin",
+                                                  password != nullptr ? password : ""));
+  if (created) HEARTH_LOG(INFO) << "multi-user mode: created the first admin from HEARTH_ADMIN_PASSWORD";
+  ASSIGN_OR_RETURN(bool multi_user, accounts.MultiUser());
+  if (!multi_user && !IsLoopbackHost(options.host) && !options.insecure_no_auth) {
+    return InvalidArgumentError(
+        "--host " + options.host + " would let anyone who reaches it use hearth without signing "
+        "in: create an admin first (hearth user add NAME --role admin, or HEARTH_ADMIN_PASSWORD) "
+        "for multi-user mode, or pass --insecure-no-auth");
+  }
+  HEARTH_LOG(INFO) << (multi_user ? "multi-user mode: sign-in required" : "single-user mode: no sign-in (loopback only)");
+  return OkStatus();
+}
+
 Status Serve(const GlobalOptions& global, const ServerOptions& options,
              const SchedulerFlags& scheduler_flags, const PullOptions& pull,
              const IngestionOptions& ingestion) {
@@ -126,6 +148,7 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
   ASSIGN_OR_RETURN(std::unique_ptr<KnowledgeBase> knowledge,
                    KnowledgeBase::Open(global.home, *models.store, *models.scheduler,
                                        *models.formatters, ingestion));
+  RETURN_IF_ERROR(PrepareAccess(knowledge->accounts(), options));
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
                    HttpServer::Bind(options, {.models = models.store.get(),
                                               .scheduler = models.scheduler.get(),
@@ -136,7 +159,8 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
                                               .ingestion = &knowledge->ingestion(),
                                               .threads = &knowledge->threads(),
                                               .answers = &knowledge->answers(),
-                                              .retriever = &knowledge->retriever()}));
+                                              .retriever = &knowledge->retriever(),
+                                              .accounts = &knowledge->accounts()}));
   std::jthread watcher = StartSignalWatcher(*server, options.shutdown_timeout);
   HEARTH_LOG(INFO) << "listening on http://" << options.host << ":" << server->port();
   Status served = server->Serve();

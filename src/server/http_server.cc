@@ -12,6 +12,7 @@
 #include "base/value_parsers.h"
 #include "httplib.h"
 #include "server/http_status.h"
+#include "server/account_routes.h"
 #include "server/job_routes.h"
 #include "server/load_shedding_queue.h"
 #include "server/metrics.h"
@@ -20,6 +21,9 @@
 #include "server/ollama_admin_routes.h"
 #include "server/openai_responses.h"
 #include "server/openai_routes.h"
+#include "server/request_authenticator.h"
+#include "server/resource_resolver.h"
+#include "server/route_table.h"
 #include "server/system_routes.h"
 #include "server/workspace_chat_routes.h"
 #include "server/workspace_routes.h"
@@ -33,15 +37,18 @@ constexpr char kJson[] = "application/json; charset=utf-8";
 // runner restarting).
 constexpr char kRetryAfterSeconds[] = "2";
 
-// OpenAI's clients read {"error": {"message", "type", ...}}; Ollama's read
-// {"error": "..."}. Errors raised before a route runs answer in the shape of
-// the API the path belongs to.
 bool IsOpenAiPath(const std::string& path) { return path == "/v1" || path.starts_with("/v1/"); }
 
+// Errors raised before a route runs answer in the shape of the API the path
+// belongs to.
 void SetError(const httplib::Request& request, httplib::Response& response, const Status& status) {
-  if (IsOpenAiPath(request.path)) return internal::SetOpenAiError(response, status);
-  response.status = HttpStatusFor(status);
-  response.set_content(ErrorBody(status), kJson);
+  SetApiError(request, response, status);
+}
+
+std::string JoinRoutes(const std::vector<std::string>& routes) {
+  std::string joined;
+  for (const std::string& route : routes) joined += (joined.empty() ? "" : ", ") + route;
+  return joined;
 }
 
 // 413, which no Status code maps to.
@@ -171,7 +178,15 @@ void ConfigureErrors(httplib::Server& server, BodyLimits limits) {
 }  // namespace
 
 struct HttpServer::Impl {
+  explicit Impl(const ServerServices& services)
+      : authenticator(services.accounts),
+        resolver(services.workspaces, services.threads, services.accounts),
+        routes(server, authenticator, resolver) {}
+
   httplib::Server server;
+  RequestAuthenticator authenticator;
+  ResourceResolver resolver;
+  RouteTable routes;
   int port = 0;
   std::chrono::milliseconds shutdown_timeout{0};
   // Requested when the shutdown grace period runs out; routes hold its token.
@@ -189,7 +204,7 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
                                                       const ServerServices& services) {
   Status valid = ValidateServerOptions(options);
   if (!valid.ok()) return valid;
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(services);
   impl->shutdown_timeout = options.shutdown_timeout;
   ServerServices routed = services;
   routed.shutdown = impl->cancel.get_token();
@@ -197,14 +212,19 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   const BodyLimits limits{.request = options.max_request_bytes, .blob = options.max_blob_bytes};
   ConfigureRequestGate(impl->server, limits, services.metrics);
   ConfigureErrors(impl->server, limits);
-  internal::RegisterSystemRoutes(impl->server, routed);
-  internal::RegisterModelRoutes(impl->server, routed);
-  internal::RegisterOllamaAdminRoutes(impl->server, routed);
-  internal::RegisterOllamaChatRoute(impl->server, routed);
-  internal::RegisterOpenAiRoutes(impl->server, routed);
-  internal::RegisterWorkspaceRoutes(impl->server, routed);
-  internal::RegisterJobRoutes(impl->server, routed);
-  internal::RegisterWorkspaceChatRoutes(impl->server, routed);
+  internal::RegisterSystemRoutes(impl->routes, routed);
+  internal::RegisterModelRoutes(impl->routes, routed);
+  internal::RegisterOllamaAdminRoutes(impl->routes, routed);
+  internal::RegisterOllamaChatRoute(impl->routes, routed);
+  internal::RegisterOpenAiRoutes(impl->routes, routed);
+  internal::RegisterWorkspaceRoutes(impl->routes, routed);
+  internal::RegisterJobRoutes(impl->routes, routed);
+  internal::RegisterWorkspaceChatRoutes(impl->routes, routed);
+  internal::RegisterAccountRoutes(impl->routes, routed, impl->authenticator);
+  if (!impl->routes.unlisted().empty()) {
+    return InternalError("routes without an authorization entry in server/route_specs.cc: " +
+                         JoinRoutes(impl->routes.unlisted()));
+  }
   const std::string where = options.host + ":" + std::to_string(options.port);
   if (options.port == 0) {
     impl->port = impl->server.bind_to_any_port(options.host);

@@ -12,6 +12,7 @@
 #include "server/json_body.h"
 #include "server/openai_responses.h"
 #include "server/sse.h"
+#include "server/stream_recheck.h"
 #include "server/workspace_path.h"
 
 namespace hearth::internal {
@@ -76,11 +77,16 @@ void Pause(std::chrono::milliseconds duration, std::stop_token stop) {
 // The event stream of job `id` (see job_routes.h); runs until the job ends,
 // the client leaves, the server shuts down or the stream has lasted
 // kJobEventsMaxDuration. False when the client has left.
-bool StreamJob(WorkspaceService& workspaces, int64_t id, std::stop_token shutdown,
-               httplib::DataSink& sink) {
+bool StreamJob(WorkspaceService& workspaces, int64_t id, const std::function<Status()>& recheck,
+               std::stop_token shutdown, httplib::DataSink& sink) {
+  StreamRecheck still_allowed(recheck);
   const auto deadline = std::chrono::steady_clock::now() + kJobEventsMaxDuration;
   json last;
   while (!shutdown.stop_requested() && std::chrono::steady_clock::now() < deadline) {
+    if (Status allowed = still_allowed.Check(); !allowed.ok()) {
+      WriteSseEvent(sink, "error", {{"error", allowed.message()}});
+      break;
+    }
     StatusOr<JobRow> job = workspaces.GetJob(id);
     if (!job.ok()) {
       WriteSseEvent(sink, "error", {{"error", job.status().message()}});
@@ -106,10 +112,10 @@ bool StreamJob(WorkspaceService& workspaces, int64_t id, std::stop_token shutdow
 
 }  // namespace
 
-void RegisterJobRoutes(httplib::Server& server, const ServerServices& services) {
+void RegisterJobRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.workspaces == nullptr) return;
   WorkspaceService& workspaces = *services.workspaces;
-  server.Get("/api/v1/jobs/:id", [&workspaces](const httplib::Request& request,
+  routes.Get("/api/v1/jobs/:id", [&workspaces](const httplib::Request& request,
                                                httplib::Response& response) {
     std::optional<int64_t> id = PathId(request, response);
     if (!id) return;
@@ -117,17 +123,19 @@ void RegisterJobRoutes(httplib::Server& server, const ServerServices& services) 
     if (!job.ok()) return SetJsonError(response, job.status());
     SetJson(response, JobJson(*job));
   });
-  server.Get("/api/v1/jobs/:id/events", [&workspaces, shutdown = services.shutdown](
+  routes.Get("/api/v1/jobs/:id/events", [&workspaces, shutdown = services.shutdown](
                                             const httplib::Request& request,
-                                            httplib::Response& response) {
+                                            httplib::Response& response,
+                                            const RequestContext& context) {
     std::optional<int64_t> id = PathId(request, response);
     if (!id) return;
     StatusOr<JobRow> job = workspaces.GetJob(*id);
     if (!job.ok()) return SetJsonError(response, job.status());
     response.set_header("Cache-Control", "no-cache");
     response.set_chunked_content_provider(
-        kSseContentType, [&workspaces, job_id = *id, shutdown](size_t, httplib::DataSink& sink) {
-          return StreamJob(workspaces, job_id, shutdown, sink);
+        kSseContentType, [&workspaces, job_id = *id, shutdown, recheck = context.Recheck()](
+                             size_t, httplib::DataSink& sink) {
+          return StreamJob(workspaces, job_id, recheck, shutdown, sink);
         });
   });
 }

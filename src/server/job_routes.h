@@ -21,6 +21,7 @@
 #include <chrono>
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
@@ -31,7 +32,7 @@ inline constexpr std::chrono::milliseconds kJobEventsPoll{250};
 inline constexpr std::chrono::hours kJobEventsMaxDuration{1};
 
 // Registers the routes when services.workspaces is set.
-void RegisterJobRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterJobRoutes(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

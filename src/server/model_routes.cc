@@ -157,27 +157,27 @@ void HandleLegacyEmbeddings(Scheduler& scheduler, std::stop_token shutdown,
 
 }  // namespace
 
-void RegisterModelRoutes(httplib::Server& server, const ServerServices& services) {
+void RegisterModelRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.models == nullptr || services.scheduler == nullptr) return;
   const ModelStore& store = *services.models;
   Scheduler& scheduler = *services.scheduler;
   const std::stop_token shutdown = services.shutdown;
-  server.Get("/api/tags", [&store](const httplib::Request&, httplib::Response& response) {
+  routes.Get("/api/tags", [&store](const httplib::Request&, httplib::Response& response) {
     HandleTags(store, response);
   });
-  server.Get("/api/ps", [&scheduler](const httplib::Request&, httplib::Response& response) {
+  routes.Get("/api/ps", [&scheduler](const httplib::Request&, httplib::Response& response) {
     SetJson(response, PsJson(scheduler));
   });
-  server.Post("/api/generate",
+  routes.Post("/api/generate",
               [services](const httplib::Request& request, httplib::Response& response) {
                 HandleGenerate(services, request, response);
               });
-  server.Post("/api/embed",
+  routes.Post("/api/embed",
               [&scheduler, shutdown](const httplib::Request& request,
                                      httplib::Response& response) {
                 HandleEmbed(scheduler, shutdown, request, response);
               });
-  server.Post("/api/embeddings",
+  routes.Post("/api/embeddings",
               [&scheduler, shutdown](const httplib::Request& request,
                                      httplib::Response& response) {
                 HandleLegacyEmbeddings(scheduler, shutdown, request, response);

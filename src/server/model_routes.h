@@ -13,11 +13,12 @@
 #define HEARTH_SERVER_MODEL_ROUTES_H_
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
-void RegisterModelRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterModelRoutes(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

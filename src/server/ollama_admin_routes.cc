@@ -189,33 +189,33 @@ void HandleBlobPost(ModelStore& store, const httplib::Request& request,
 
 }  // namespace
 
-void RegisterOllamaAdminRoutes(httplib::Server& server, const ServerServices& services) {
+void RegisterOllamaAdminRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.models == nullptr || services.scheduler == nullptr) return;
   ModelStore& store = *services.models;
   Scheduler& scheduler = *services.scheduler;
   const PullOptions pull = services.pull != nullptr ? *services.pull : PullOptions{};
-  server.Post("/api/show", [&store](const httplib::Request& request, httplib::Response& response) {
+  routes.Post("/api/show", [&store](const httplib::Request& request, httplib::Response& response) {
     HandleShow(store, request, response);
   });
-  server.Post("/api/create", [&store](const httplib::Request& request, httplib::Response& response) {
+  routes.Post("/api/create", [&store](const httplib::Request& request, httplib::Response& response) {
     HandleCreate(store, request, response);
   });
-  server.Post("/api/copy", [&store](const httplib::Request& request, httplib::Response& response) {
+  routes.Post("/api/copy", [&store](const httplib::Request& request, httplib::Response& response) {
     HandleCopy(store, request, response);
   });
-  server.Delete("/api/delete", [&store, &scheduler](const httplib::Request& request,
+  routes.Delete("/api/delete", [&store, &scheduler](const httplib::Request& request,
                                                     httplib::Response& response) {
     HandleDelete(store, scheduler, request, response);
   });
-  server.Post("/api/pull", [&store, pull](const httplib::Request& request,
+  routes.Post("/api/pull", [&store, pull](const httplib::Request& request,
                                           httplib::Response& response) {
     HandlePull(store, pull, request, response);
   });
-  server.Get("/api/blobs/:digest",
+  routes.Get("/api/blobs/:digest",
              [&store](const httplib::Request& request, httplib::Response& response) {
                HandleBlobHead(store, request, response);
              });
-  server.Post("/api/blobs/:digest",
+  routes.PostWithReader("/api/blobs/:digest",
               [&store](const httplib::Request& request, httplib::Response& response,
                        const httplib::ContentReader& reader) {
                 HandleBlobPost(store, request, response, reader);

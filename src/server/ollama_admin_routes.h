@@ -22,11 +22,12 @@
 #define HEARTH_SERVER_OLLAMA_ADMIN_ROUTES_H_
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
-void RegisterOllamaAdminRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterOllamaAdminRoutes(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

@@ -160,9 +160,9 @@ void HandleChat(const ServerServices& services, const httplib::Request& request,
 
 }  // namespace
 
-void RegisterOllamaChatRoute(httplib::Server& server, const ServerServices& services) {
+void RegisterOllamaChatRoute(RouteTable& routes, const ServerServices& services) {
   if (services.scheduler == nullptr || services.formatters == nullptr) return;
-  server.Post("/api/chat", [services](const httplib::Request& request, httplib::Response& response) {
+  routes.Post("/api/chat", [services](const httplib::Request& request, httplib::Response& response) {
     HandleChat(services, request, response);
   });
 }

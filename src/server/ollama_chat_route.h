@@ -9,12 +9,13 @@
 #define HEARTH_SERVER_OLLAMA_CHAT_ROUTE_H_
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
 // Registers /api/chat when the scheduler and the formatter cache are present.
-void RegisterOllamaChatRoute(httplib::Server& server, const ServerServices& services);
+void RegisterOllamaChatRoute(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

@@ -124,8 +124,8 @@ void HandleChat(const ServerServices& services, const httplib::Request& request,
 
 }  // namespace
 
-void RegisterOpenAiChatRoute(httplib::Server& server, const ServerServices& services) {
-  server.Post("/v1/chat/completions",
+void RegisterOpenAiChatRoute(RouteTable& routes, const ServerServices& services) {
+  routes.Post("/v1/chat/completions",
               [services](const httplib::Request& request, httplib::Response& response) {
                 HandleChat(services, request, response);
               });

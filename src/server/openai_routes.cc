@@ -128,31 +128,31 @@ void HandleRerank(const ServerServices& services, const httplib::Request& reques
 
 }  // namespace
 
-void RegisterOpenAiRoutes(httplib::Server& server, const ServerServices& services) {
+void RegisterOpenAiRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.models == nullptr || services.scheduler == nullptr) return;
   const ModelStore& store = *services.models;
-  server.Get("/v1/models", [&store](const httplib::Request&, httplib::Response& response) {
+  routes.Get("/v1/models", [&store](const httplib::Request&, httplib::Response& response) {
     HandleModels(store, response);
   });
-  server.Get("/v1/models/(.+)", [&store](const httplib::Request& request,
+  routes.Get("/v1/models/(.+)", [&store](const httplib::Request& request,
                                          httplib::Response& response) {
     HandleModel(store, request, response);
   });
   // `services` is copied: the caller's struct may not outlive the server.
-  server.Post("/v1/completions", [services](const httplib::Request& request,
+  routes.Post("/v1/completions", [services](const httplib::Request& request,
                                             httplib::Response& response) {
     HandleCompletion(services, request, response);
   });
-  server.Post("/v1/embeddings", [services](const httplib::Request& request,
+  routes.Post("/v1/embeddings", [services](const httplib::Request& request,
                                            httplib::Response& response) {
     HandleEmbeddings(services, request, response);
   });
   for (const char* path : {"/v1/rerank", "/v1/rerankings"}) {
-    server.Post(path, [services](const httplib::Request& request, httplib::Response& response) {
+    routes.Post(path, [services](const httplib::Request& request, httplib::Response& response) {
       HandleRerank(services, request, response);
     });
   }
-  if (services.formatters != nullptr) RegisterOpenAiChatRoute(server, services);
+  if (services.formatters != nullptr) RegisterOpenAiChatRoute(routes, services);
 }
 
 }  // namespace hearth::internal

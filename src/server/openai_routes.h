@@ -16,15 +16,16 @@
 #include <memory>
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "models/scheduler.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
-void RegisterOpenAiRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterOpenAiRoutes(RouteTable& routes, const ServerServices& services);
 
 // POST /v1/chat/completions (openai_chat_route.cc); needs services.formatters.
-void RegisterOpenAiChatRoute(httplib::Server& server, const ServerServices& services);
+void RegisterOpenAiChatRoute(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

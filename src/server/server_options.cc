@@ -17,6 +17,9 @@ void BindServerOptions(OptionBinder& binder, ServerOptions& options) {
                    "create`)");
   binder.BindDuration("io-timeout", "HEARTH_IO_TIMEOUT", &options.io_timeout,
                       "time allowed to send a request or read a response");
+  binder.Bind("insecure-no-auth", "HEARTH_INSECURE_NO_AUTH", &options.insecure_no_auth,
+              "allow a non-loopback --host in single-user mode (no login: anyone reaching the "
+              "port may do everything)");
   binder.BindDuration("shutdown-timeout", "HEARTH_SHUTDOWN_TIMEOUT", &options.shutdown_timeout,
                       "on SIGTERM/SIGINT, time in-flight requests get before generation is "
                       "cancelled");
@@ -47,6 +50,10 @@ Status ValidateServerOptions(const ServerOptions& options) {
     return InvalidArgumentError("--shutdown-timeout must not be negative");
   }
   return OkStatus();
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
 }
 
 }  // namespace hearth

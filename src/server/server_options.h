@@ -35,7 +35,15 @@ struct ServerOptions {
   // On shutdown, how long in-flight requests may run before long-running work
   // (generation) is cancelled.
   std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(10)};
+  // Serve a non-loopback address in single-user mode (no login: anyone who
+  // reaches the port may do everything). Off: `hearth serve` refuses such
+  // a host until multi-user mode is on (a user exists).
+  bool insecure_no_auth = false;
 };
+
+// True for addresses that only this machine reaches: 127.0.0.0/8, ::1,
+// "localhost".
+bool IsLoopbackHost(std::string_view host);
 
 // Registers ServerOptions' flags and HEARTH_* variables with `binder`.
 // `options` must outlive the binder's use.

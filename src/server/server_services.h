@@ -9,6 +9,7 @@
 
 namespace hearth {
 
+class AccountService;
 class AnswerService;
 class ChatFormatterCache;
 class IngestionService;
@@ -40,6 +41,9 @@ struct ServerServices {
   ThreadService* threads = nullptr;
   AnswerService* answers = nullptr;
   Retriever* retriever = nullptr;
+  // Users, sessions and API keys. Null: single-user mode, always (every
+  // request is the local owner's).
+  AccountService* accounts = nullptr;
   // Requested when a shutdown's grace period (--shutdown-timeout) has run
   // out. Routes pass it to long-running work (Generate, Embed) so that work
   // ends and the server can exit. Set by HttpServer::Bind; callers leave it

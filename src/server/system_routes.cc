@@ -19,14 +19,14 @@ void HandleVersion(const httplib::Request& /*request*/, httplib::Response& respo
 
 }  // namespace
 
-void RegisterSystemRoutes(httplib::Server& server, const ServerServices& services) {
-  server.Get("/", HandleRoot);
-  server.Get("/api/version", HandleVersion);
-  server.Get("/health", [](const httplib::Request&, httplib::Response& response) {
+void RegisterSystemRoutes(RouteTable& routes, const ServerServices& services) {
+  routes.Get("/", HandleRoot);
+  routes.Get("/api/version", HandleVersion);
+  routes.Get("/health", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(nlohmann::json{{"status", "ok"}}.dump(), kJson);
   });
   if (services.metrics == nullptr) return;
-  server.Get("/metrics", [services](const httplib::Request&, httplib::Response& response) {
+  routes.Get("/metrics", [services](const httplib::Request&, httplib::Response& response) {
     response.set_content(services.metrics->Render(services.scheduler),
                          "text/plain; version=0.0.4; charset=utf-8");
   });

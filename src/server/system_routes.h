@@ -5,12 +5,13 @@
 #define HEARTH_SERVER_SYSTEM_ROUTES_H_
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
 // Adds the system routes to `server`. Thread-safe handlers; `services` is copied.
-void RegisterSystemRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterSystemRoutes(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

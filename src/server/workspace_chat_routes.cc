@@ -1,6 +1,8 @@
 #include "server/workspace_chat_routes.h"
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +15,8 @@
 #include "base/value_parsers.h"
 #include "nlohmann/json.hpp"
 #include "server/json_body.h"
+#include "server/resource_resolver.h"
+#include "server/stream_recheck.h"
 #include "server/workspace_path.h"
 #include "server/metrics.h"
 #include "server/openai_responses.h"
@@ -125,12 +129,19 @@ void RecordAnswer(Metrics* metrics, const AnswerResult& answer) {
 // The stream: "sources" (with the ledger) first, "token" events, then
 // "done" with the whole answer, or "error".
 void StreamAnswer(AnswerService& answers, Metrics* metrics, PreparedAnswer& prepared,
-                  std::stop_token shutdown, httplib::DataSink& sink) {
+                  const std::function<Status()>& recheck, std::stop_token shutdown,
+                  httplib::DataSink& sink) {
   WriteSseEvent(sink, "sources", AnswerJson(prepared.preliminary(), /*complete=*/false));
+  StreamRecheck still_allowed(recheck);
   StatusOr<AnswerResult> answer = answers.Complete(
-      prepared, [&](const GeneratePiece& piece) { return WriteSseEvent(sink, "token", {{"text", piece.text}}); },
+      prepared,
+      [&](const GeneratePiece& piece) {
+        return still_allowed.Check().ok() && WriteSseEvent(sink, "token", {{"text", piece.text}});
+      },
       shutdown);
-  if (answer.ok()) {
+  if (!still_allowed.Check().ok()) {
+    WriteSseEvent(sink, "error", {{"error", still_allowed.Check().message()}});
+  } else if (answer.ok()) {
     RecordAnswer(metrics, *answer);
     WriteSseEvent(sink, "done", AnswerJson(*answer, /*complete=*/true));
   } else if (answer.status().code() != StatusCode::kCancelled || shutdown.stop_requested()) {
@@ -140,9 +151,18 @@ void StreamAnswer(AnswerService& answers, Metrics* metrics, PreparedAnswer& prep
 }
 
 void Chat(const ServerServices& services, const WorkspaceRow& workspace,
-          const httplib::Request& http, httplib::Response& response) {
+          const httplib::Request& http, httplib::Response& response,
+          const RequestContext& context) {
   std::optional<ChatCall> call = ParseChat(workspace, http, response);
   if (!call) return;
+  call->request.user_id = context.principal().user_id;
+  if (call->request.thread_id) {
+    // The thread named in the body: the same decision as a thread in a path.
+    StatusOr<ThreadRow> thread = services.threads->GetThread(workspace.id, *call->request.thread_id);
+    if (!thread.ok()) return SetJsonError(response, thread.status());
+    Status allowed = context.Authorize(Action::kChat, ThreadResource(*thread));
+    if (!allowed.ok()) return SetJsonError(response, allowed);
+  }
   StatusOr<std::unique_ptr<PreparedAnswer>> prepared =
       services.answers->Prepare(call->request, services.shutdown);
   if (!prepared.ok()) return SetJsonError(response, prepared.status());
@@ -150,8 +170,9 @@ void Chat(const ServerServices& services, const WorkspaceRow& workspace,
     std::shared_ptr<PreparedAnswer> shared = std::move(*prepared);
     return response.set_chunked_content_provider(
         kSseContentType, [shared, answers = services.answers, metrics = services.metrics,
-                          shutdown = services.shutdown](size_t, httplib::DataSink& sink) {
-          StreamAnswer(*answers, metrics, *shared, shutdown, sink);
+                          shutdown = services.shutdown,
+                          recheck = context.Recheck()](size_t, httplib::DataSink& sink) {
+          StreamAnswer(*answers, metrics, *shared, recheck, shutdown, sink);
           return true;
         });
   }
@@ -190,12 +211,13 @@ void Search(const ServerServices& services, const WorkspaceRow& workspace,
 }
 
 void CreateThread(ThreadService& threads, const WorkspaceRow& workspace,
-                  const httplib::Request& http, httplib::Response& response) {
+                  const httplib::Request& http, httplib::Response& response,
+                  const RequestContext& context) {
   StatusOr<json> body = ParseJsonObject(http.body.empty() ? "{}" : http.body);
   if (!body.ok()) return SetJsonError(response, body.status());
   StatusOr<std::optional<std::string>> title = OptionalString(*body, "title");
   if (!title.ok()) return SetJsonError(response, title.status());
-  StatusOr<ThreadRow> thread = threads.CreateThread(workspace.id, title->value_or(""));
+  StatusOr<ThreadRow> thread = threads.CreateThread(workspace.id, title->value_or(""), context.principal().user_id);
   if (!thread.ok()) return SetJsonError(response, thread.status());
   response.status = 201;
   SetJson(response, ThreadJson(*thread));
@@ -204,7 +226,7 @@ void CreateThread(ThreadService& threads, const WorkspaceRow& workspace,
 // The export, streamed page by page so that a long history never sits in
 // memory at once.
 void Export(ThreadService& threads, const WorkspaceRow& workspace, const httplib::Request& http,
-            httplib::Response& response) {
+            httplib::Response& response, const RequestContext& context) {
   const std::string format = http.has_param("format") ? http.get_param_value("format") : "json";
   if (format != "json" && format != "csv") {
     return SetJsonError(response, InvalidArgumentError("\"format\" must be json or csv"));
@@ -215,7 +237,19 @@ void Export(ThreadService& threads, const WorkspaceRow& workspace, const httplib
   const int64_t workspace_id = workspace.id;
   response.set_chunked_content_provider(
       csv ? "text/csv; charset=utf-8" : "application/json",
-      [&threads, workspace_id, csv, slug = workspace.slug](size_t, httplib::DataSink& sink) {
+      [&threads, workspace_id, csv, slug = workspace.slug,
+       principal = context.principal()](size_t, httplib::DataSink& sink) {
+        // Threads are private: only the messages of threads the principal may read.
+        std::map<int64_t, bool> readable;
+        auto may_read = [&](int64_t thread_id) {
+          auto known = readable.find(thread_id);
+          if (known != readable.end()) return known->second;
+          StatusOr<ThreadRow> thread = threads.GetThread(workspace_id, thread_id);
+          const bool allowed = thread.ok() &&
+                               Authorize(principal, Action::kRead, ThreadResource(*thread)).ok();
+          readable[thread_id] = allowed;
+          return allowed;
+        };
         std::string head = csv ? CsvHeader()
                                : "{\"workspace\":" + json(slug).dump() + ",\"messages\":[";
         if (!sink.write(head.data(), head.size())) return false;
@@ -226,6 +260,8 @@ void Export(ThreadService& threads, const WorkspaceRow& workspace, const httplib
           if (!page.ok() || page->empty()) break;
           std::string text;
           for (const MessageRow& message : *page) {
+            after = message.id;
+            if (!may_read(message.thread_id)) continue;
             if (csv) {
               text += CsvRow(message);
             } else {
@@ -233,7 +269,6 @@ void Export(ThreadService& threads, const WorkspaceRow& workspace, const httplib
                       MessageJson(message).dump(-1, ' ', false, json::error_handler_t::replace);
               first = false;
             }
-            after = message.id;
           }
           if (!sink.write(text.data(), text.size())) return false;
         }
@@ -243,43 +278,52 @@ void Export(ThreadService& threads, const WorkspaceRow& workspace, const httplib
       });
 }
 
+// The route's workspace row (the route table has authorized the request for
+// it), then `handler(workspace, request, response, context)`.
 template <typename Handler>
 auto WithWorkspace(const ServerServices& services, Handler handler) {
   return [workspaces = services.workspaces, handler](const httplib::Request& request,
-                                                     httplib::Response& response) {
+                                                     httplib::Response& response,
+                                                     const RequestContext& context) {
     if (auto workspace = PathWorkspace(*workspaces, request, response)) {
-      handler(*workspace, request, response);
+      handler(*workspace, request, response, context);
     }
   };
 }
 
 }  // namespace
 
-void RegisterWorkspaceChatRoutes(httplib::Server& server, const ServerServices& services) {
+void RegisterWorkspaceChatRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.workspaces == nullptr || services.threads == nullptr ||
       services.answers == nullptr || services.retriever == nullptr) {
     return;
   }
   ThreadService& threads = *services.threads;
-  server.Post("/api/v1/workspaces/:slug/threads",
+  routes.Post("/api/v1/workspaces/:slug/threads",
               WithWorkspace(services, [&threads](const WorkspaceRow& workspace,
                                                  const httplib::Request& request,
-                                                 httplib::Response& response) {
-                CreateThread(threads, workspace, request, response);
+                                                 httplib::Response& response,
+                                                 const RequestContext& context) {
+                CreateThread(threads, workspace, request, response, context);
               }));
-  server.Get("/api/v1/workspaces/:slug/threads",
+  routes.Get("/api/v1/workspaces/:slug/threads",
              WithWorkspace(services, [&threads](const WorkspaceRow& workspace,
-                                                const httplib::Request&, httplib::Response& response) {
+                                                const httplib::Request&, httplib::Response& response,
+                                                const RequestContext& context) {
                StatusOr<std::vector<ThreadRow>> rows = threads.ListThreads(workspace.id);
                if (!rows.ok()) return SetJsonError(response, rows.status());
                json list = json::array();
-               for (const ThreadRow& row : *rows) list.push_back(ThreadJson(row));
+               for (const ThreadRow& row : *rows) {
+                 // Threads are private: each shows only to whom may read it.
+                 if (context.Allowed(Action::kRead, ThreadResource(row))) list.push_back(ThreadJson(row));
+               }
                SetJson(response, json{{"threads", list}});
              }));
-  server.Get("/api/v1/workspaces/:slug/threads/:id/messages",
+  routes.Get("/api/v1/workspaces/:slug/threads/:id/messages",
              WithWorkspace(services, [&threads](const WorkspaceRow& workspace,
                                                 const httplib::Request& request,
-                                                httplib::Response& response) {
+                                                httplib::Response& response,
+                                                const RequestContext&) {
                std::optional<int64_t> id = PathId(request, response);
                if (!id) return;
                StatusOr<ThreadRow> thread = threads.GetThread(workspace.id, *id);
@@ -290,33 +334,37 @@ void RegisterWorkspaceChatRoutes(httplib::Server& server, const ServerServices& 
                for (const MessageRow& row : *rows) list.push_back(MessageJson(row));
                SetJson(response, json{{"thread", ThreadJson(*thread)}, {"messages", list}});
              }));
-  server.Delete("/api/v1/workspaces/:slug/threads/:id",
+  routes.Delete("/api/v1/workspaces/:slug/threads/:id",
                 WithWorkspace(services, [&threads](const WorkspaceRow& workspace,
                                                    const httplib::Request& request,
-                                                   httplib::Response& response) {
+                                                   httplib::Response& response,
+                                                   const RequestContext&) {
                   std::optional<int64_t> id = PathId(request, response);
                   if (!id) return;
                   Status deleted = threads.DeleteThread(workspace.id, *id);
                   if (!deleted.ok()) return SetJsonError(response, deleted);
                   SetJson(response, json{{"deleted", *id}});
                 }));
-  server.Post("/api/v1/workspaces/:slug/chat",
+  routes.Post("/api/v1/workspaces/:slug/chat",
               WithWorkspace(services, [services](const WorkspaceRow& workspace,
                                                   const httplib::Request& request,
-                                                  httplib::Response& response) {
-                Chat(services, workspace, request, response);
+                                                  httplib::Response& response,
+                                                  const RequestContext& context) {
+                Chat(services, workspace, request, response, context);
               }));
-  server.Post("/api/v1/workspaces/:slug/search",
+  routes.Post("/api/v1/workspaces/:slug/search",
               WithWorkspace(services, [services](const WorkspaceRow& workspace,
                                                   const httplib::Request& request,
-                                                  httplib::Response& response) {
+                                                  httplib::Response& response,
+                                                  const RequestContext&) {
                 Search(services, workspace, request, response);
               }));
-  server.Get("/api/v1/workspaces/:slug/export",
+  routes.Get("/api/v1/workspaces/:slug/export",
              WithWorkspace(services, [&threads](const WorkspaceRow& workspace,
                                                 const httplib::Request& request,
-                                                httplib::Response& response) {
-               Export(threads, workspace, request, response);
+                                                httplib::Response& response,
+                                                const RequestContext& context) {
+               Export(threads, workspace, request, response, context);
              }));
 }
 

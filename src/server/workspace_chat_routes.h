@@ -17,13 +17,14 @@
 #define HEARTH_SERVER_WORKSPACE_CHAT_ROUTES_H_
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
 // Registers the routes when services.workspaces, threads, answers and
 // retriever are set.
-void RegisterWorkspaceChatRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterWorkspaceChatRoutes(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "app/account_service.h"
 #include "app/ingestion_service.h"
 #include "app/workspace_service.h"
 #include "base/clock.h"
@@ -222,8 +223,9 @@ void PinDocument(WorkspaceService& workspaces, int64_t workspace_id, int64_t doc
   SetJson(response, DocumentJson(*row));
 }
 
-void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& request,
-                     httplib::Response& response) {
+void CreateWorkspace(WorkspaceService& workspaces, AccountService* accounts,
+                     const httplib::Request& request, httplib::Response& response,
+                     const RequestContext& context) {
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
   StatusOr<std::optional<std::string>> slug = OptionalString(*body, "slug");
@@ -235,6 +237,12 @@ void CreateWorkspace(WorkspaceService& workspaces, const httplib::Request& reque
   if (!settings.ok()) return SetJsonError(response, settings.status());
   StatusOr<WorkspaceRow> created = workspaces.CreateWorkspace(**slug, *settings);
   if (!created.ok()) return SetJsonError(response, created.status());
+  // Whoever creates a workspace is its first member.
+  const Principal& creator = context.principal();
+  if (accounts != nullptr && creator.user_id > 0) {
+    Status joined = accounts->AddMember(creator, created->id, creator.user_id);
+    if (!joined.ok()) return SetJsonError(response, joined);
+  }
   response.status = 201;
   SetJson(response, WorkspaceJson(*created));
 }
@@ -275,35 +283,42 @@ void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
 
 }  // namespace
 
-void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& services) {
+void RegisterWorkspaceRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.workspaces == nullptr || services.ingestion == nullptr) return;
   WorkspaceService& workspaces = *services.workspaces;
   IngestionService& ingestion = *services.ingestion;
-  server.Post("/api/v1/workspaces", [&workspaces](const httplib::Request& request,
-                                                  httplib::Response& response) {
-    CreateWorkspace(workspaces, request, response);
+  routes.Post("/api/v1/workspaces", [&workspaces, accounts = services.accounts](
+                                        const httplib::Request& request,
+                                        httplib::Response& response,
+                                        const RequestContext& context) {
+    CreateWorkspace(workspaces, accounts, request, response, context);
   });
-  server.Get("/api/v1/workspaces", [&workspaces](const httplib::Request&, httplib::Response& response) {
+  routes.Get("/api/v1/workspaces", [&workspaces](const httplib::Request&, httplib::Response& response,
+                                                 const RequestContext& context) {
     StatusOr<std::vector<WorkspaceRow>> rows = workspaces.ListWorkspaces();
     if (!rows.ok()) return SetJsonError(response, rows.status());
     json list = json::array();
-    for (const WorkspaceRow& row : *rows) list.push_back(WorkspaceJson(row));
+    for (const WorkspaceRow& row : *rows) {
+      // Only the workspaces the principal may see.
+      const Resource resource{.kind = ResourceKind::kWorkspace, .workspace_id = row.id};
+      if (context.Allowed(Action::kRead, resource)) list.push_back(WorkspaceJson(row));
+    }
     SetJson(response, json{{"workspaces", list}});
   });
-  server.Get("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
+  routes.Get("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
                                                        httplib::Response& response) {
     if (auto workspace = PathWorkspace(workspaces, request, response)) {
       WorkspaceWithPending(workspaces, *workspace, response);
     }
   });
-  server.Patch("/api/v1/workspaces/:slug", [&workspaces, &ingestion](
+  routes.Patch("/api/v1/workspaces/:slug", [&workspaces, &ingestion](
                                                 const httplib::Request& request,
                                                 httplib::Response& response) {
     if (auto workspace = PathWorkspace(workspaces, request, response)) {
       UpdateWorkspace(workspaces, ingestion, *workspace, request, response);
     }
   });
-  server.Delete("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
+  routes.Delete("/api/v1/workspaces/:slug", [&workspaces](const httplib::Request& request,
                                                           httplib::Response& response) {
     auto workspace = PathWorkspace(workspaces, request, response);
     if (!workspace) return;
@@ -311,12 +326,12 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
     if (!deleted.ok()) return SetJsonError(response, deleted);
     SetJson(response, json{{"deleted", workspace->slug}});
   });
-  server.Post("/api/v1/workspaces/:slug/documents",
+  routes.Post("/api/v1/workspaces/:slug/documents",
               [&workspaces, &ingestion](const httplib::Request& request,
                                         httplib::Response& response) {
                 Upload(workspaces, ingestion, request, response);
               });
-  server.Get("/api/v1/workspaces/:slug/documents", [&workspaces](const httplib::Request& request,
+  routes.Get("/api/v1/workspaces/:slug/documents", [&workspaces](const httplib::Request& request,
                                                                  httplib::Response& response) {
     auto workspace = PathWorkspace(workspaces, request, response);
     if (!workspace) return;
@@ -326,7 +341,7 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
     for (const DocumentRow& row : *rows) list.push_back(DocumentJson(row));
     SetJson(response, json{{"documents", list}});
   });
-  server.Get("/api/v1/workspaces/:slug/documents/:id",
+  routes.Get("/api/v1/workspaces/:slug/documents/:id",
              [&workspaces](const httplib::Request& request, httplib::Response& response) {
                auto workspace = PathWorkspace(workspaces, request, response);
                auto id = workspace ? PathId(request, response) : std::nullopt;
@@ -335,7 +350,7 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
                if (!row.ok()) return SetJsonError(response, row.status());
                SetJson(response, DocumentJson(*row));
              });
-  server.Delete("/api/v1/workspaces/:slug/documents/:id",
+  routes.Delete("/api/v1/workspaces/:slug/documents/:id",
                 [&workspaces](const httplib::Request& request, httplib::Response& response) {
                   auto workspace = PathWorkspace(workspaces, request, response);
                   auto id = workspace ? PathId(request, response) : std::nullopt;
@@ -344,7 +359,7 @@ void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& serv
                   if (!deleted.ok()) return SetJsonError(response, deleted);
                   SetJson(response, json{{"deleted", *id}});
                 });
-  server.Post("/api/v1/workspaces/:slug/documents/:id/pin",
+  routes.Post("/api/v1/workspaces/:slug/documents/:id/pin",
               [&workspaces](const httplib::Request& request, httplib::Response& response) {
                 auto workspace = PathWorkspace(workspaces, request, response);
                 auto id = workspace ? PathId(request, response) : std::nullopt;

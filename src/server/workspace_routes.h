@@ -19,12 +19,13 @@
 #define HEARTH_SERVER_WORKSPACE_ROUTES_H_
 
 #include "httplib.h"
+#include "server/route_table.h"
 #include "server/server_services.h"
 
 namespace hearth::internal {
 
 // Registers the routes when services.workspaces and services.ingestion are set.
-void RegisterWorkspaceRoutes(httplib::Server& server, const ServerServices& services);
+void RegisterWorkspaceRoutes(RouteTable& routes, const ServerServices& services);
 
 }  // namespace hearth::internal
 

@@ -14,7 +14,7 @@ constexpr size_t kMaxFieldBytes = 64 * 1024;
 
 constexpr std::string_view kColumns =
     "id, workspace_id, name, blob_digest, bytes, format, title, page_count, status, error, "
-    "warnings, pinned, created_at, updated_at";
+    "warnings, pinned, created_at, updated_at, uploaded_by";
 
 constexpr std::array<std::string_view, 5> kStatusNames = {"queued", "converting", "embedding",
                                                           "ready", "failed"};
@@ -42,6 +42,7 @@ DocumentRow ReadRow(const Statement& stmt) {
   row.pinned = stmt.ColumnInt(11) != 0;
   row.created_at_ms = stmt.ColumnInt(12);
   row.updated_at_ms = stmt.ColumnInt(13);
+  row.uploaded_by = stmt.ColumnInt(14);
   return row;
 }
 
@@ -87,12 +88,13 @@ StatusOr<int64_t> DocumentTable::Insert(const NewDocument& document, int64_t* ex
   RETURN_IF_ERROR(CheckNotDuplicate(document.workspace_id, digest, existing_id));
   ASSIGN_OR_RETURN(Statement stmt,
                    db_.Prepare("INSERT INTO documents (workspace_id, name, blob_digest, bytes, "
-                               "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, " +
+                               "uploaded_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, " +
                                Now() + ", " + Now() + ")"));
   RETURN_IF_ERROR(stmt.Bind(1, document.workspace_id));
   RETURN_IF_ERROR(stmt.Bind(2, document.name));
   RETURN_IF_ERROR(stmt.Bind(3, digest));
   RETURN_IF_ERROR(stmt.Bind(4, document.bytes));
+  RETURN_IF_ERROR(stmt.Bind(5, document.uploaded_by));
   Status inserted = stmt.Run();
   if (inserted.code() == StatusCode::kNotFound) {
     return NotFoundError(internal::RowName("workspace", document.workspace_id) +

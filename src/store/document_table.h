@@ -38,6 +38,7 @@ struct NewDocument {
   std::string name;         // the uploaded file name; 1..1024 bytes of UTF-8
   std::string blob_digest;  // "sha256-<hex>" (or "sha256:<hex>", stored as "sha256-<hex>")
   int64_t bytes = 0;        // size of the original, >= 0
+  int64_t uploaded_by = 0;  // the uploader's user id; 0: the single-user local owner
 };
 
 struct DocumentRow {
@@ -55,6 +56,7 @@ struct DocumentRow {
   bool pinned = false;
   int64_t created_at_ms = 0;  // unix milliseconds
   int64_t updated_at_ms = 0;
+  int64_t uploaded_by = 0;    // user id; 0: the single-user local owner
 };
 
 // What citations call the document: its title when the converter found one,

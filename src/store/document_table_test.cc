@@ -40,6 +40,17 @@ TEST_F(DocumentTableTest, InsertThenGetIsQueued) {
   EXPECT_EQ(row->bytes, 1234);
   EXPECT_EQ(row->status, DocumentStatus::kQueued);
   EXPECT_FALSE(row->pinned);
+  EXPECT_EQ(row->uploaded_by, 0);
+}
+
+TEST_F(DocumentTableTest, InsertRecordsTheUploader) {
+  DocumentTable table(db());
+  NewDocument document = Report();
+  document.uploaded_by = 7;
+  auto id = table.Insert(document);
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(table.Get(*id)->uploaded_by, 7);
+  EXPECT_EQ(table.ListByWorkspace(workspace_)->front().uploaded_by, 7);
 }
 
 TEST_F(DocumentTableTest, SameDigestInTheWorkspaceIsAlreadyExistsWithTheFirstId) {

@@ -271,6 +271,83 @@ constexpr Migration kMigrations[] = {
          PRIMARY KEY (message_id, number)
        ) STRICT;
      )sql"},
+    {6, "accounts",
+     R"sql(
+       -- AUTOINCREMENT: sessions, keys and audit rows name users by id, and
+       -- an id is never handed to a new user after its owner was deleted.
+       CREATE TABLE users (
+         id            INTEGER PRIMARY KEY AUTOINCREMENT,
+         name          TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- "Ann" and "ann" are one user
+         password_hash TEXT NOT NULL,  -- argon2id, "$argon2id$v=19$..."
+         role          TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'default')),
+         suspended     INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1)),
+         created_at    INTEGER NOT NULL,  -- unix milliseconds
+         updated_at    INTEGER NOT NULL   -- unix milliseconds
+       ) STRICT;
+
+       -- Login sessions. Only hashes are stored (lowercase hex SHA-256 of the
+       -- cookie's token and of the CSRF token), never the tokens.
+       CREATE TABLE sessions (
+         id           INTEGER PRIMARY KEY,
+         user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+         token_hash   TEXT NOT NULL UNIQUE,
+         csrf_hash    TEXT NOT NULL,
+         created_at   INTEGER NOT NULL,  -- unix milliseconds
+         last_seen_at INTEGER NOT NULL,  -- unix milliseconds
+         expires_at   INTEGER NOT NULL   -- unix milliseconds
+       ) STRICT;
+       CREATE INDEX sessions_by_user ON sessions (user_id);
+
+       -- API keys: the hash of the secret, never the secret.
+       CREATE TABLE api_keys (
+         id           INTEGER PRIMARY KEY AUTOINCREMENT,
+         user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+         name         TEXT NOT NULL,
+         token_hash   TEXT NOT NULL UNIQUE,
+         preview      TEXT NOT NULL,  -- the secret's first characters
+         actions      TEXT NOT NULL,  -- comma list of action names, e.g. "read,chat"
+         -- NULL: every workspace of the owner; else a comma list of workspace
+         -- ids, e.g. "3,7" (not foreign keys: workspace ids are never reused).
+         workspaces   TEXT,
+         created_at   INTEGER NOT NULL,  -- unix milliseconds
+         last_used_at INTEGER,           -- NULL until first used
+         expires_at   INTEGER,           -- NULL: never
+         revoked_at   INTEGER            -- NULL: not revoked
+       ) STRICT;
+       CREATE INDEX api_keys_by_user ON api_keys (user_id);
+
+       CREATE TABLE workspace_members (
+         workspace_id INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+         user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+         PRIMARY KEY (workspace_id, user_id)
+       ) STRICT, WITHOUT ROWID;
+       CREATE INDEX workspace_members_by_user ON workspace_members (user_id, workspace_id);
+
+       -- Who changed accounts and access, and who signed in. Not foreign
+       -- keys: the log outlives the users it names.
+       CREATE TABLE audit_events (
+         id            INTEGER PRIMARY KEY AUTOINCREMENT,
+         at            INTEGER NOT NULL,  -- unix milliseconds
+         actor_user_id INTEGER NOT NULL,  -- 0: the command line or the system
+         actor_name    TEXT NOT NULL,
+         action        TEXT NOT NULL,     -- login, login_failed, user_created, ...
+         target        TEXT NOT NULL DEFAULT '',  -- e.g. "user:3", "key:7"
+         detail        TEXT NOT NULL DEFAULT '',  -- never a password or secret
+         address       TEXT NOT NULL DEFAULT ''   -- the client's, when over HTTP
+       ) STRICT;
+       CREATE INDEX audit_events_by_time ON audit_events (at);
+
+       -- Owners: 0 is the single-user local owner (and every row from before
+       -- accounts). Not foreign keys (SQLite cannot add one with a non-NULL
+       -- default); deleting a user deletes their threads explicitly.
+       ALTER TABLE threads ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;
+       CREATE INDEX threads_by_user ON threads (user_id, workspace_id);
+       ALTER TABLE documents ADD COLUMN uploaded_by INTEGER NOT NULL DEFAULT 0;
+
+       -- Whether default-role members may upload, pin and delete documents.
+       ALTER TABLE workspaces ADD COLUMN members_can_upload INTEGER NOT NULL DEFAULT 0
+         CHECK (members_can_upload IN (0, 1));
+     )sql"},
 };
 
 }  // namespace

@@ -13,6 +13,8 @@ constexpr const char* kIngestionTables[] = {"workspaces", "documents",  "chunks"
                                             "chunks_fts", "embeddings", "jobs",
                                             "index_changes"};
 constexpr const char* kChatTables[] = {"threads", "messages", "message_sources"};
+constexpr const char* kAccountTables[] = {"users", "sessions", "api_keys", "workspace_members",
+                                          "audit_events"};
 
 int64_t Latest() { return internal::AllMigrations().back().version; }
 
@@ -37,12 +39,20 @@ TEST_F(MigrationsTest, EmptyDatabaseGetsTheIngestionTables) {
               1)
         << table;
   }
+  for (const char* table : kAccountTables) {
+    EXPECT_EQ(QueryInt(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") +
+                       table + "'"),
+              1)
+        << table;
+  }
 }
 
 // Turns the fresh database back into a version 2 one (settings and
 // model_events only), as an older hearth left it.
 void DowngradeToVersion2(Database& db) {
-  ASSERT_TRUE(db.Execute("DROP TABLE message_sources; DROP TABLE messages; DROP TABLE threads;"
+  ASSERT_TRUE(db.Execute("DROP TABLE audit_events; DROP TABLE workspace_members;"
+                         "DROP TABLE api_keys; DROP TABLE sessions; DROP TABLE users;"
+                         "DROP TABLE message_sources; DROP TABLE messages; DROP TABLE threads;"
                          "DROP TABLE chunks_fts; DROP TABLE index_changes; DROP TABLE jobs;"
                          "DROP TABLE embeddings; DROP TABLE chunks; DROP TABLE documents;"
                          "DROP TABLE workspaces; DELETE FROM sqlite_sequence;"
@@ -217,6 +227,82 @@ TEST_F(MigrationsTest, ChatTablesEnforceTheirChecksAndCascades) {
   EXPECT_EQ(QueryInt("SELECT count(*) FROM threads"), 0);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM messages"), 0);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM message_sources"), 0);
+}
+
+// Turns the fresh database into a version 5 one, as an older hearth left it.
+void DowngradeToVersion5(Database& db) {
+  DowngradeToVersion4(db);
+  const internal::Migration& fifth = internal::AllMigrations()[4];
+  ASSERT_EQ(fifth.version, 5);
+  ASSERT_TRUE(db.Execute(std::string(fifth.sql) + "PRAGMA user_version = 5;").ok());
+}
+
+TEST_F(MigrationsTest, VersionFiveRowsBelongToTheLocalOwnerWhenMigrated) {
+  DowngradeToVersion5(db());
+  ASSERT_TRUE(
+      db().Execute("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                   "VALUES ('w', 'W', 0, 0);"
+                   "INSERT INTO documents (workspace_id, name, blob_digest, bytes, status, "
+                   "created_at, updated_at) VALUES (1, 'a.pdf', 'sha256-aa', 3, 'ready', 0, 0);"
+                   "INSERT INTO threads (workspace_id, title, created_at, updated_at) "
+                   "VALUES (1, 'old thread', 0, 0);")
+          .ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'users'"), 0);
+  db_.reset();
+  auto reopened = Database::Open({.path = path()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  db_ = std::move(*reopened);
+  EXPECT_EQ(QueryInt("PRAGMA user_version"), Latest());
+  EXPECT_EQ(QueryInt("SELECT user_id FROM threads"), 0);
+  EXPECT_EQ(QueryInt("SELECT uploaded_by FROM documents"), 0);
+  auto row = WorkspaceTable(db()).GetBySlug("w");
+  ASSERT_TRUE(row.ok()) << row.status();
+  EXPECT_FALSE(row->settings.members_can_upload);
+  for (const char* table : kAccountTables) {
+    EXPECT_EQ(QueryInt(std::string("SELECT count(*) FROM ") + table), 0) << table;
+  }
+  EXPECT_TRUE(db().IntegrityProblems()->empty());
+}
+
+TEST_F(MigrationsTest, AccountTablesEnforceTheirChecksAndCascades) {
+  ASSERT_TRUE(db().Execute("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                           "VALUES ('w', 'W', 0, 0);"
+                           "INSERT INTO users (name, password_hash, role, created_at, updated_at) "
+                           "VALUES ('Ann', 'h', 'admin', 0, 0);"
+                           "INSERT INTO sessions (user_id, token_hash, csrf_hash, created_at, "
+                           "last_seen_at, expires_at) VALUES (1, 't', 'c', 0, 0, 1);"
+                           "INSERT INTO api_keys (user_id, name, token_hash, preview, actions, "
+                           "created_at) VALUES (1, 'k', 'kh', 'p', 'read', 0);"
+                           "INSERT INTO workspace_members VALUES (1, 1);"
+                           "INSERT INTO audit_events (at, actor_user_id, actor_name, action) "
+                           "VALUES (0, 1, 'Ann', 'login');")
+                  .ok());
+  for (const char* bad :
+       {"INSERT INTO users (name, password_hash, role, created_at, updated_at) "
+        "VALUES ('ANN', 'h', 'admin', 0, 0)",
+        "INSERT INTO users (name, password_hash, role, created_at, updated_at) "
+        "VALUES ('bob', 'h', 'root', 0, 0)",
+        "UPDATE users SET suspended = 2",
+        "UPDATE workspaces SET members_can_upload = 2",
+        "INSERT INTO sessions (user_id, token_hash, csrf_hash, created_at, last_seen_at, "
+        "expires_at) VALUES (1, 't', 'c', 0, 0, 1)",
+        "INSERT INTO sessions (user_id, token_hash, csrf_hash, created_at, last_seen_at, "
+        "expires_at) VALUES (9, 't2', 'c', 0, 0, 1)",
+        "INSERT INTO api_keys (user_id, name, token_hash, preview, actions, created_at) "
+        "VALUES (1, 'k', 'kh', 'p', 'read', 0)",
+        "INSERT INTO workspace_members VALUES (2, 1)",
+        "INSERT INTO workspace_members VALUES (1, 1)"}) {
+    EXPECT_FALSE(db().Execute(bad).ok()) << bad;
+  }
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM users"), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sessions"), 1);
+  ASSERT_TRUE(db().Execute("DELETE FROM workspaces").ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM workspace_members"), 0);
+  ASSERT_TRUE(db().Execute("DELETE FROM users").ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sessions"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM api_keys"), 0);
+  // The audit log outlives the users it names.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM audit_events"), 1);
 }
 
 TEST_F(MigrationsTest, SchemaEnforcesItsChecks) {

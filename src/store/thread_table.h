@@ -6,8 +6,13 @@
 // epoch it was answered in, so the server can tell which passages the
 // current prompt already holds (MessageTable::ListSourceChunkIds).
 //
+// A thread belongs to the user who created it (user_id; 0 is the
+// single-user local owner): in multi-user mode only its owner and admins see
+// it (ListByWorkspaceAndUser is what a non-admin lists).
+//
 // Deleting a workspace deletes its threads; deleting a thread deletes its
-// messages and their sources.
+// messages and their sources. Deleting a user does not (user_id is no
+// foreign key): the caller calls DeleteByUser.
 //
 // Thread model: externally synchronized, like the Database it borrows (which
 // must outlive it). Writes normally run on the WriteQueue's connection.
@@ -40,17 +45,19 @@ struct ThreadRow {
   int64_t created_at_ms = 0;   // unix milliseconds
   int64_t updated_at_ms = 0;   // last Touch, SetTitle, BumpEpoch or appended message
   int64_t context_epoch = 0;   // 0 for a new thread
+  int64_t user_id = 0;         // the owner; 0: the single-user local owner
 };
 
 class ThreadTable {
  public:
   explicit ThreadTable(Database& db) : db_(db) {}
 
-  // Creates a thread in workspace `workspace_id` and returns its id.
+  // Creates a thread owned by `user_id` in workspace `workspace_id` and
+  // returns its id. The user is not checked (0 is the local owner).
   // Errors: InvalidArgument for a bad title (NUL byte, not UTF-8, over 200
   // bytes); NotFound when the workspace does not exist. Nothing is written
   // on error.
-  StatusOr<int64_t> Create(int64_t workspace_id, std::string_view title);
+  StatusOr<int64_t> Create(int64_t workspace_id, std::string_view title, int64_t user_id = 0);
 
   // Errors: NotFound naming the thread.
   StatusOr<ThreadRow> Get(int64_t id);
@@ -58,6 +65,13 @@ class ThreadTable {
   // The workspace's threads, most recently updated first (ties: newest id
   // first). Empty for an unknown workspace.
   StatusOr<std::vector<ThreadRow>> ListByWorkspace(int64_t workspace_id);
+
+  // As ListByWorkspace, only the threads `user_id` owns.
+  StatusOr<std::vector<ThreadRow>> ListByWorkspaceAndUser(int64_t workspace_id, int64_t user_id);
+
+  // Deletes every thread `user_id` owns (in all workspaces) with their
+  // messages; returns how many threads were deleted.
+  StatusOr<int64_t> DeleteByUser(int64_t user_id);
 
   // Deletes the thread with its messages and their sources.
   // Errors: NotFound naming the thread.

@@ -134,6 +134,31 @@ TEST_F(ThreadTableTest, DeleteRemovesOnlyThatThreadAndWorkspaceDeleteCascades) {
   EXPECT_EQ(Count(), 0);
 }
 
+TEST_F(ThreadTableTest, OwnersAreRecordedListedAndDeletedByUser) {
+  ThreadTable table(db());
+  const int64_t other = MakeWorkspace("other");
+  auto local = table.Create(workspace_, "local");
+  auto ann = table.Create(workspace_, "ann's", 5);
+  auto ann_elsewhere = table.Create(other, "ann's too", 5);
+  auto bob = table.Create(workspace_, "bob's", 6);
+  ASSERT_TRUE(local.ok() && ann.ok() && ann_elsewhere.ok() && bob.ok());
+  EXPECT_EQ(table.Get(*local)->user_id, 0);
+  EXPECT_EQ(table.Get(*ann)->user_id, 5);
+  auto mine = table.ListByWorkspaceAndUser(workspace_, 5);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ(mine->front().id, *ann);
+  EXPECT_EQ(table.ListByWorkspaceAndUser(workspace_, 0)->size(), 1u);
+  EXPECT_EQ(table.ListByWorkspace(workspace_)->size(), 3u);
+  auto deleted = table.DeleteByUser(5);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 2);
+  EXPECT_EQ(table.Get(*ann_elsewhere).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(table.Get(*local).ok());
+  EXPECT_TRUE(table.Get(*bob).ok());
+  EXPECT_EQ(*table.DeleteByUser(5), 0);
+}
+
 TEST_F(ThreadTableTest, IdsAreNotReusedAfterDelete) {
   ThreadTable table(db());
   auto first = table.Create(workspace_, "a");

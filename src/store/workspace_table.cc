@@ -18,7 +18,7 @@ constexpr std::string_view kColumns =
     "id, slug, name, embedder, chunk_tokens, chunk_overlap_tokens, vector_type, created_at, "
     "updated_at, chat_model, reranker, mode, top_k, similarity_threshold, "
     "context_budget_tokens, temperature, system_prompt, history_messages, history_tokens, "
-    "refusal_text, retention_days";
+    "refusal_text, retention_days, members_can_upload";
 
 // The settings columns, in the order BindSettings binds them from ?2.
 constexpr std::string_view kSettingColumns[] = {
@@ -26,7 +26,7 @@ constexpr std::string_view kSettingColumns[] = {
     "vector_type",   "chat_model",       "reranker",       "mode",
     "top_k",         "similarity_threshold",               "context_budget_tokens",
     "temperature",   "system_prompt",    "history_messages", "history_tokens",
-    "refusal_text",  "retention_days"};
+    "refusal_text",  "retention_days",   "members_can_upload"};
 
 bool IsSlugCharacter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
@@ -110,6 +110,7 @@ WorkspaceRow ReadRow(const Statement& stmt) {
   chat.history_tokens = stmt.ColumnInt(18);
   chat.refusal_text = stmt.ColumnText(19);
   chat.retention_days = stmt.ColumnInt(20);
+  row.settings.members_can_upload = stmt.ColumnInt(21) != 0;
   return row;
 }
 
@@ -130,7 +131,8 @@ Status BindSettings(Statement& stmt, const WorkspaceSettings& settings) {
   RETURN_IF_ERROR(stmt.Bind(15, settings.history_messages));
   RETURN_IF_ERROR(stmt.Bind(16, settings.history_tokens));
   RETURN_IF_ERROR(stmt.Bind(17, settings.refusal_text));
-  return stmt.Bind(18, settings.retention_days);
+  RETURN_IF_ERROR(stmt.Bind(18, settings.retention_days));
+  return stmt.Bind(19, int64_t{settings.members_can_upload ? 1 : 0});
 }
 
 // "INSERT INTO workspaces (slug, <settings>, created_at, updated_at) VALUES (?1, ...)".

@@ -91,6 +91,10 @@ struct WorkspaceSettings {
   std::string refusal_text{kDefaultRefusalText};  // 0..4096 bytes of UTF-8
   int64_t retention_days = 0;    // messages older than this are deleted; 0 keeps
                                  // them forever; 0..36500
+
+  // Access (multi-user mode): whether members with the default role may
+  // upload, pin and delete documents (auth/access.h).
+  bool members_can_upload = false;
 };
 
 struct WorkspaceRow {

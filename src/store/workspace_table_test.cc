@@ -138,6 +138,7 @@ TEST_F(WorkspaceTableTest, NewWorkspacesGetTheDefaultChatSettings) {
   EXPECT_EQ(row->settings.refusal_text,
             "There is no relevant information in this workspace to answer your query.");
   EXPECT_EQ(row->settings.retention_days, 0);
+  EXPECT_FALSE(row->settings.members_can_upload);
 }
 
 WorkspaceSettings EveryFieldChanged() {
@@ -157,7 +158,8 @@ WorkspaceSettings EveryFieldChanged() {
           .history_messages = 0,
           .history_tokens = 0,
           .refusal_text = "",
-          .retention_days = 30};
+          .retention_days = 30,
+          .members_can_upload = true};
 }
 
 void ExpectSameSettings(const WorkspaceSettings& got, const WorkspaceSettings& want) {
@@ -178,6 +180,7 @@ void ExpectSameSettings(const WorkspaceSettings& got, const WorkspaceSettings& w
   EXPECT_EQ(got.history_tokens, want.history_tokens);
   EXPECT_EQ(got.refusal_text, want.refusal_text);
   EXPECT_EQ(got.retention_days, want.retention_days);
+  EXPECT_EQ(got.members_can_upload, want.members_can_upload);
 }
 
 TEST_F(WorkspaceTableTest, EveryChatSettingRoundTripsThroughCreateAndUpdate) {

@@ -1,0 +1,175 @@
+#include "server/route_table.h"
+
+#include <optional>
+#include <utility>
+
+#include "base/logging.h"
+#include "server/http_status.h"
+#include "server/openai_responses.h"
+#include "server/request_authenticator.h"
+#include "server/resource_resolver.h"
+
+namespace hearth {
+namespace {
+
+constexpr char kJson[] = "application/json; charset=utf-8";
+
+// A request carrying only the credential headers of another, for Recheck.
+httplib::Request CredentialsOnly(const std::string& method, const std::string& authorization,
+                                 const std::string& cookie, const std::string& csrf) {
+  httplib::Request request;
+  request.method = method;
+  if (!authorization.empty()) request.set_header("Authorization", authorization);
+  if (!cookie.empty()) request.set_header("Cookie", cookie);
+  if (!csrf.empty()) request.set_header(kCsrfHeader, csrf);
+  return request;
+}
+
+std::string JoinedHeader(const httplib::Request& request, const char* name) {
+  std::string joined;
+  const size_t count = request.get_header_value_count(name);
+  for (size_t i = 0; i < count; ++i) {
+    if (!joined.empty()) joined += "; ";
+    joined += request.get_header_value(name, "", i);
+  }
+  return joined;
+}
+
+}  // namespace
+
+void SetApiError(const httplib::Request& request, httplib::Response& response,
+                 const Status& status) {
+  if (request.path == "/v1" || request.path.starts_with("/v1/")) {
+    return internal::SetOpenAiError(response, status);
+  }
+  response.status = HttpStatusFor(status);
+  response.set_content(ErrorBody(status), kJson);
+}
+
+RequestContext::RequestContext(Principal principal, Resource resource, const RouteSpec& spec,
+                               RequestAuthenticator* authenticator,
+                               const httplib::Request& request)
+    : principal_(std::move(principal)),
+      resource_(resource),
+      spec_(spec),
+      authenticator_(authenticator),
+      authorization_(request.get_header_value("Authorization")),
+      cookie_(JoinedHeader(request, "Cookie")),
+      csrf_(request.get_header_value(kCsrfHeader)),
+      method_(request.method) {}
+
+Status RequestContext::Authorize(Action action, const Resource& resource) const {
+  return hearth::Authorize(principal_, action, resource);
+}
+
+std::function<Status()> RequestContext::Recheck() const {
+  if (authenticator_ == nullptr || spec_.lookup == ResourceLookup::kPublic) {
+    return [] { return OkStatus(); };
+  }
+  return [authenticator = authenticator_, request = CredentialsOnly(method_, authorization_,
+                                                                    cookie_, csrf_),
+          action = spec_.action, resource = resource_]() -> Status {
+    StatusOr<Principal> principal = authenticator->Authenticate(request);
+    if (!principal.ok()) return principal.status();
+    return hearth::Authorize(*principal, action, resource);
+  };
+}
+
+RouteTable::RouteTable(httplib::Server& server, RequestAuthenticator& authenticator,
+                       ResourceResolver& resolver)
+    : server_(server), authenticator_(authenticator), resolver_(resolver) {}
+
+const RouteSpec* RouteTable::Spec(std::string_view method, const std::string& pattern) {
+  const RouteSpec* spec = FindRouteSpec(method, pattern);
+  if (spec == nullptr) unlisted_.push_back(std::string(method) + " " + pattern);
+  return spec;
+}
+
+std::optional<RequestContext> RouteTable::Admit(const RouteSpec& spec,
+                                                const httplib::Request& request,
+                                                httplib::Response& response) {
+  if (spec.lookup == ResourceLookup::kPublic) {
+    return RequestContext(Principal{}, Resource{}, spec, nullptr, request);
+  }
+  StatusOr<Principal> principal = authenticator_.Authenticate(request);
+  if (!principal.ok()) {
+    SetApiError(request, response, principal.status());
+    return std::nullopt;
+  }
+  // An anonymous caller learns nothing about what exists.
+  if (principal->kind == Principal::Kind::kAnonymous) {
+    SetApiError(request, response, Authorize(*principal, spec.action, Resource{}));
+    return std::nullopt;
+  }
+  StatusOr<Resource> resource = resolver_.Resolve(spec.lookup, request);
+  if (!resource.ok()) {
+    SetApiError(request, response, resource.status());
+    return std::nullopt;
+  }
+  if (spec.lookup == ResourceLookup::kSelf) resource->owner_user_id = principal->user_id;
+  Status allowed = Authorize(*principal, spec.action, *resource);
+  if (!allowed.ok()) {
+    SetApiError(request, response, allowed);
+    return std::nullopt;
+  }
+  if (request.has_header(kAuthorizeOnlyHeader)) {
+    response.status = 204;  // allowed; the route does not run
+    return std::nullopt;
+  }
+  return RequestContext(std::move(*principal), *resource, spec, &authenticator_, request);
+}
+
+void RouteTable::Add(std::string_view method, const std::string& pattern, Handler handler) {
+  const RouteSpec* spec = Spec(method, pattern);
+  if (spec == nullptr) return;
+  auto wrapped = [this, spec, handler = std::move(handler)](const httplib::Request& request,
+                                                            httplib::Response& response) {
+    std::optional<RequestContext> context = Admit(*spec, request, response);
+    if (context.has_value()) handler(request, response, *context);
+  };
+  if (method == "GET") {
+    server_.Get(pattern, std::move(wrapped));
+  } else if (method == "POST") {
+    server_.Post(pattern, std::move(wrapped));
+  } else if (method == "PATCH") {
+    server_.Patch(pattern, std::move(wrapped));
+  } else if (method == "DELETE") {
+    server_.Delete(pattern, std::move(wrapped));
+  } else {
+    unlisted_.push_back(std::string(method) + " " + pattern + " (method not supported)");
+  }
+}
+
+namespace {
+RouteTable::Handler IgnoreContext(RouteTable::PlainHandler handler) {
+  return [handler = std::move(handler)](const httplib::Request& request,
+                                        httplib::Response& response,
+                                        const RequestContext&) { handler(request, response); };
+}
+}  // namespace
+
+void RouteTable::Get(const std::string& pattern, PlainHandler handler) {
+  Add("GET", pattern, IgnoreContext(std::move(handler)));
+}
+void RouteTable::Post(const std::string& pattern, PlainHandler handler) {
+  Add("POST", pattern, IgnoreContext(std::move(handler)));
+}
+void RouteTable::Patch(const std::string& pattern, PlainHandler handler) {
+  Add("PATCH", pattern, IgnoreContext(std::move(handler)));
+}
+void RouteTable::Delete(const std::string& pattern, PlainHandler handler) {
+  Add("DELETE", pattern, IgnoreContext(std::move(handler)));
+}
+
+void RouteTable::PostWithReader(const std::string& pattern, ReaderHandler handler) {
+  const RouteSpec* spec = Spec("POST", pattern);
+  if (spec == nullptr) return;
+  server_.Post(pattern, [this, spec, handler = std::move(handler)](
+                            const httplib::Request& request, httplib::Response& response,
+                            const httplib::ContentReader& reader) {
+    std::optional<RequestContext> context = Admit(*spec, request, response);
+    if (context.has_value()) handler(request, response, reader);
+  });
+}
+
+}  // namespace hearth

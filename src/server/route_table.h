@@ -1,0 +1,127 @@
+// RouteTable: how every HTTP route is registered, so that none can skip
+// authentication and authorization. Each route's spec (route_specs.h) says
+// what it does and on what; the wrapper the table installs, before the
+// handler runs:
+//   1. authenticates (RequestAuthenticator; public routes skip 1-3),
+//   2. finds the resource from the path (ResourceResolver),
+//   3. asks Authorize(principal, spec.action, resource) (auth/access.h),
+// and answers the error in the path's API shape (Ollama, OpenAI, /api/v1)
+// when any step fails. The handler gets a RequestContext with the principal,
+// for what else it touches (a thread named in a body, the rows of a list)
+// and for re-checks on open streams.
+//
+// A request with the header "X-Hearth-Authorize-Only" stops after step 3:
+// 204 when it would be allowed, the error otherwise; nothing runs. It tells
+// a page which actions to offer, and lets the authorization-matrix test
+// check every route without side effects. It reveals nothing the request
+// itself would not.
+//
+// Registering a route with no spec is recorded (unlisted()); HttpServer::Bind
+// refuses to start then.
+//
+// Thread-safety: register before serving; the wrappers are thread-safe.
+#ifndef HEARTH_SERVER_ROUTE_TABLE_H_
+#define HEARTH_SERVER_ROUTE_TABLE_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/access.h"
+#include "base/status.h"
+#include "httplib.h"
+#include "server/route_specs.h"
+
+namespace hearth {
+
+inline constexpr char kAuthorizeOnlyHeader[] = "X-Hearth-Authorize-Only";
+
+class RequestAuthenticator;
+class ResourceResolver;
+
+// What the wrapper established for one request.
+class RequestContext {
+ public:
+  RequestContext(Principal principal, Resource resource, const RouteSpec& spec,
+                 RequestAuthenticator* authenticator, const httplib::Request& request);
+
+  const Principal& principal() const { return principal_; }
+  const Resource& resource() const { return resource_; }
+
+  // The one authorization decision, for something else this request
+  // touches.
+  Status Authorize(Action action, const Resource& resource) const;
+  bool Allowed(Action action, const Resource& resource) const {
+    return Authorize(action, resource).ok();
+  }
+
+  // Authenticates the request's credential again and re-authorizes the
+  // route's action: an open stream calls it between chunks, so that a
+  // revoked session or key, a suspension or a demotion stops it at once.
+  // Cheap enough to call every few hundred milliseconds. Copies what it
+  // needs: callable after the handler returned (chunked providers).
+  std::function<Status()> Recheck() const;
+
+ private:
+  Principal principal_;
+  Resource resource_;
+  const RouteSpec& spec_;
+  RequestAuthenticator* authenticator_;
+  // The credential headers, for Recheck.
+  std::string authorization_;
+  std::string cookie_;
+  std::string csrf_;
+  std::string method_;
+};
+
+class RouteTable {
+ public:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&,
+                                     const RequestContext&)>;
+  using PlainHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  using ReaderHandler = std::function<void(const httplib::Request&, httplib::Response&,
+                                           const httplib::ContentReader&)>;
+
+  // All borrowed; they must outlive the server.
+  RouteTable(httplib::Server& server, RequestAuthenticator& authenticator,
+             ResourceResolver& resolver);
+
+  void Get(const std::string& pattern, Handler handler) { Add("GET", pattern, std::move(handler)); }
+  void Post(const std::string& pattern, Handler handler) { Add("POST", pattern, std::move(handler)); }
+  void Patch(const std::string& pattern, Handler handler) { Add("PATCH", pattern, std::move(handler)); }
+  void Delete(const std::string& pattern, Handler handler) { Add("DELETE", pattern, std::move(handler)); }
+  // For handlers that need nothing of the context (the route is still
+  // authorized).
+  void Get(const std::string& pattern, PlainHandler handler);
+  void Post(const std::string& pattern, PlainHandler handler);
+  void Patch(const std::string& pattern, PlainHandler handler);
+  void Delete(const std::string& pattern, PlainHandler handler);
+  // A POST whose handler reads the body as it arrives.
+  void PostWithReader(const std::string& pattern, ReaderHandler handler);
+
+  void Add(std::string_view method, const std::string& pattern, Handler handler);
+
+  // "METHOD pattern" of each route registered without a spec.
+  const std::vector<std::string>& unlisted() const { return unlisted_; }
+
+ private:
+  // Steps 1-3; the context, or nullopt with the error set on `response`.
+  std::optional<RequestContext> Admit(const RouteSpec& spec, const httplib::Request& request,
+                                      httplib::Response& response);
+  const RouteSpec* Spec(std::string_view method, const std::string& pattern);
+
+  httplib::Server& server_;
+  RequestAuthenticator& authenticator_;
+  ResourceResolver& resolver_;
+  std::vector<std::string> unlisted_;
+};
+
+// The error in the shape of the API `request`'s path belongs to: OpenAI's
+// {"error": {"message", "type"}} under /v1, {"error": "..."} elsewhere.
+void SetApiError(const httplib::Request& request, httplib::Response& response,
+                 const Status& status);
+
+}  // namespace hearth
+
+#endif  // HEARTH_SERVER_ROUTE_TABLE_H_

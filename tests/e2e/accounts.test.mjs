@@ -1,0 +1,243 @@
+// Users, sessions, API keys and access, end to end with the real binary:
+// the first admin from the command line, sign-in with cookies and CSRF,
+// suspension and demotion taking effect at once (open streams included),
+// keys narrowed to a workspace, private threads, the login limiter, the bind
+// rule of single-user mode, and no password ever echoed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { hearthBin, runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+
+const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
+const skip = !fixtureBin ? 'HEARTH_FIXTURE_BIN is not set (run through ctest)' : false;
+const kPassword = 'correct horse battery';
+const kOtherPassword = 'another fine password';
+let home;
+let server;
+const seen = [];  // every response body, to check that no password ever appears
+
+async function call(method, route, { headers = {}, body } = {}) {
+  const response = await fetch(server.url + route, {
+    method, headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  seen.push(text);
+  let parsed;
+  try { parsed = JSON.parse(text); } catch { parsed = text; }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+async function login(name, password = kPassword) {
+  const answer = await call('POST', '/api/v1/auth/login', { body: { name, password } });
+  if (answer.status !== 200) return answer;
+  const cookie = answer.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return { ...answer, setCookies: answer.headers.getSetCookie(), cookie,
+           headers: { cookie, 'x-csrf-token': answer.body.csrf_token } };
+}
+
+async function makeUser(admin, name, role) {
+  const made = await call('POST', '/api/v1/users', { headers: admin.headers, body: { name, password: kPassword, role } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return made.body;
+}
+
+async function makeKey(session, name, actions, workspaces) {
+  const made = await call('POST', '/api/v1/keys', { headers: session.headers, body: { name, actions, workspaces } });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  return { id: made.body.id, headers: { authorization: `Bearer ${made.body.key}` }, secret: made.body.key };
+}
+
+before(async () => {
+  if (skip) return;
+  home = tempDir('hearth-accounts-');
+  const embedder = path.join(home.dir, 'embedder.gguf');
+  const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const env = { HEARTH_HOME: home.dir };
+  assert.equal(runHearth(['create', 'embedder', '--from', embedder], { env }).status, 0);
+  server = await startServer(['--ingest-workers', '1'],
+                             { env: { ...env, HEARTH_ADMIN_PASSWORD: kPassword, HEARTH_ADMIN_NAME: 'boss' } });
+});
+
+after(async () => {
+  await server?.stop();
+  home?.cleanup();
+});
+
+test('the first admin comes from HEARTH_ADMIN_PASSWORD; then nothing works without signing in', { skip }, async () => {
+  assert.match(server.logs(), /multi-user mode/);
+  for (const [method, route] of [['GET', '/api/v1/workspaces'], ['GET', '/api/tags'], ['POST', '/api/generate'],
+                                 ['GET', '/v1/models'], ['GET', '/metrics']]) {
+    const answer = await call(method, route);
+    assert.equal(answer.status, 401, `${method} ${route}: ${JSON.stringify(answer.body)}`);
+  }
+  assert.equal((await call('GET', '/health')).status, 200);
+  const wrong = await login('boss', 'not the password');
+  assert.equal(wrong.status, 401);
+  const unknown = await login('nobody', 'not the password');
+  assert.equal(unknown.status, 401);
+  assert.equal(unknown.body.error, wrong.body.error, 'an unknown name and a wrong password look the same');
+  const boss = await login('boss');
+  assert.equal(boss.status, 200, JSON.stringify(boss.body));
+  assert.match(boss.setCookies.join('\n'), /hearth_session=[^;]+;.*HttpOnly/);
+  assert.match(boss.setCookies.join('\n'), /SameSite=Strict/);
+  const me = await call('GET', '/api/v1/auth/me', { headers: boss.headers });
+  assert.equal(me.body.user.role, 'admin');
+  assert.equal(me.body.mode, 'multi-user');
+});
+
+test('a cookie mutation without the CSRF token is refused; with it, it runs', { skip }, async () => {
+  const boss = await login('boss');
+  const bare = await call('POST', '/api/v1/workspaces', { headers: { cookie: boss.cookie }, body: { slug: 'csrf' } });
+  assert.equal(bare.status, 403, JSON.stringify(bare.body));
+  const wrong = await call('POST', '/api/v1/workspaces',
+                           { headers: { cookie: boss.cookie, 'x-csrf-token': 'x'.repeat(43) }, body: { slug: 'csrf' } });
+  assert.equal(wrong.status, 403);
+  const listed = await call('GET', '/api/v1/workspaces', { headers: boss.headers });
+  assert.ok(!listed.body.workspaces.some((w) => w.slug === 'csrf'), 'nothing was created');
+  const right = await call('POST', '/api/v1/workspaces', { headers: boss.headers, body: { slug: 'csrf' } });
+  assert.equal(right.status, 201, JSON.stringify(right.body));
+  // GET with the cookie alone is fine (no change).
+  assert.equal((await call('GET', '/api/v1/workspaces', { headers: { cookie: boss.cookie } })).status, 200);
+});
+
+test('a suspended user\'s sessions and keys stop at once; a demoted admin loses admin at once', { skip }, async () => {
+  const boss = await login('boss');
+  const sam = await makeUser(boss, 'sam', 'admin');
+  const samSession = await login('sam');
+  const samKey = await makeKey(samSession, 'sam-key', ['read', 'admin']);
+  assert.equal((await call('GET', '/api/v1/users', { headers: samSession.headers })).status, 200);
+  assert.equal((await call('GET', '/api/v1/users', { headers: samKey.headers })).status, 200);
+
+  const demoted = await call('PATCH', `/api/v1/users/${sam.id}`, { headers: boss.headers, body: { role: 'default' } });
+  assert.equal(demoted.status, 200, JSON.stringify(demoted.body));
+  assert.equal((await call('GET', '/api/v1/users', { headers: samSession.headers })).status, 401, 'the session ended');
+  assert.equal((await call('GET', '/api/v1/users', { headers: samKey.headers })).status, 403, 'the key is a default user now');
+
+  const suspended = await call('PATCH', `/api/v1/users/${sam.id}`, { headers: boss.headers, body: { suspended: true } });
+  assert.equal(suspended.status, 200);
+  assert.equal((await call('GET', '/api/v1/auth/me', { headers: samKey.headers })).status, 401);
+  assert.equal((await login('sam')).status, 401);
+  await call('PATCH', `/api/v1/users/${sam.id}`, { headers: boss.headers, body: { suspended: false } });
+  assert.equal((await call('GET', '/api/tags', { headers: samKey.headers })).status, 200, 'the key works again');
+
+  // The last admin cannot be demoted, suspended or deleted.
+  const me = await call('GET', '/api/v1/auth/me', { headers: boss.headers });
+  const last = await call('PATCH', `/api/v1/users/${me.body.user.id}`, { headers: boss.headers, body: { role: 'default' } });
+  assert.equal(last.status, 412, JSON.stringify(last.body));
+});
+
+test('an open job stream ends when its reader is demoted', { skip }, async () => {
+  const boss = await login('boss');
+  const ada = await makeUser(boss, 'ada', 'admin');
+  const adaKey = await makeKey(await login('ada'), 'ada-key', ['read', 'admin']);
+  assert.equal((await call('POST', '/api/v1/workspaces', { headers: boss.headers, body: { slug: 'big', embedder: 'embedder' } })).status, 201);
+  // A long document: its job runs for a while.
+  const text = Array.from({ length: 6000 }, (_, i) => `Paragraph ${i} about rivers, stones and the long slow work of water.`).join('\n\n');
+  const form = new FormData();
+  form.append('file', new Blob([text]), 'long.txt');
+  const uploaded = await fetch(`${server.url}/api/v1/workspaces/big/documents`, { method: 'POST', headers: boss.headers, body: form });
+  const job = (await uploaded.json()).documents[0].job_id;
+  const response = await fetch(`${server.url}/api/v1/jobs/${job}/events`, { headers: adaKey.headers });
+  assert.equal(response.status, 200);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let streamed = decoder.decode((await reader.read()).value);
+  assert.match(streamed, /^event: progress/);
+  const demoted = await call('PATCH', `/api/v1/users/${ada.id}`, { headers: boss.headers, body: { role: 'default' } });
+  assert.equal(demoted.status, 200);
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) streamed += decoder.decode(chunk.value);
+  assert.match(streamed, /event: error\ndata: \{"error":"[^"]*not found/, streamed.slice(-300));
+  assert.doesNotMatch(streamed, /event: done/);
+});
+
+test('a key scoped to one workspace cannot reach another through any route', { skip }, async () => {
+  const boss = await login('boss');
+  for (const slug of ['alpha', 'beta']) {
+    assert.equal((await call('POST', '/api/v1/workspaces', { headers: boss.headers, body: { slug } })).status, 201);
+  }
+  const key = await makeKey(boss, 'alpha-only', ['read', 'chat', 'write'], ['alpha']);
+  assert.equal((await call('GET', '/api/v1/workspaces/alpha/documents', { headers: key.headers })).status, 200);
+  const listed = await call('GET', '/api/v1/workspaces', { headers: key.headers });
+  assert.ok(listed.status === 403 || !listed.body.workspaces.some((w) => w.slug === 'beta'), JSON.stringify(listed.body));
+  for (const [method, route, body] of [
+    ['GET', '/api/v1/workspaces/beta', undefined],
+    ['GET', '/api/v1/workspaces/beta/documents', undefined],
+    ['POST', '/api/v1/workspaces/beta/search', { query: 'anything' }],
+    ['POST', '/api/v1/workspaces/beta/chat', { message: 'anything' }],
+    ['GET', '/api/v1/workspaces/beta/threads', undefined],
+    ['GET', '/api/v1/workspaces/beta/export', undefined],
+    ['POST', '/api/chat', { model: 'beta', messages: [{ role: 'user', content: 'hi' }] }],
+    ['POST', '/api/generate', { model: 'beta', prompt: 'hi' }],
+    ['POST', '/v1/chat/completions', { model: 'beta', messages: [{ role: 'user', content: 'hi' }] }],
+    ['GET', '/v1/models', undefined],
+  ]) {
+    const answer = await call(method, route, { headers: key.headers, body });
+    assert.ok([403, 404].includes(answer.status), `${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+});
+
+test('threads are private to their owner, even within a shared workspace', { skip }, async () => {
+  const boss = await login('boss');
+  assert.equal((await call('POST', '/api/v1/workspaces', { headers: boss.headers, body: { slug: 'team' } })).status, 201);
+  for (const name of ['ann', 'bob']) {
+    await makeUser(boss, name, 'default');
+    assert.equal((await call('POST', '/api/v1/workspaces/team/members', { headers: boss.headers, body: { user: name } })).status, 201);
+  }
+  const ann = await login('ann');
+  const bob = await login('bob');
+  const thread = await call('POST', '/api/v1/workspaces/team/threads', { headers: ann.headers, body: { title: 'ann only' } });
+  assert.equal(thread.status, 201);
+  const bobs = await call('GET', '/api/v1/workspaces/team/threads', { headers: bob.headers });
+  assert.equal(bobs.status, 200);
+  assert.deepEqual(bobs.body.threads, []);
+  assert.equal((await call('GET', `/api/v1/workspaces/team/threads/${thread.body.id}/messages`, { headers: bob.headers })).status, 404);
+  assert.equal((await call('DELETE', `/api/v1/workspaces/team/threads/${thread.body.id}`, { headers: bob.headers })).status, 404);
+  assert.equal((await call('POST', '/api/v1/workspaces/team/chat', { headers: bob.headers, body: { message: 'hi', thread: thread.body.id } })).status, 404);
+  const anns = await call('GET', '/api/v1/workspaces/team/threads', { headers: ann.headers });
+  assert.deepEqual(anns.body.threads.map((t) => t.id), [thread.body.id]);
+  // A default member cannot upload unless the workspace allows it.
+  const form = new FormData();
+  form.append('file', new Blob(['hello']), 'a.txt');
+  const upload = await fetch(`${server.url}/api/v1/workspaces/team/documents`, { method: 'POST', headers: bob.headers, body: form });
+  assert.equal(upload.status, 403);
+});
+
+test('failed logins are limited; passwords never appear in responses or the log', { skip }, async () => {
+  await makeUser(await login('boss'), 'eve', 'default');
+  const statuses = [];
+  for (let i = 0; i < 7; ++i) statuses.push((await login('eve', kOtherPassword)).status);
+  assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+  assert.equal(statuses[6], 429, JSON.stringify(statuses));
+  const changed = await call('POST', '/api/v1/users/1/password', { headers: (await login('boss')).headers,
+                                                                   body: { password: kOtherPassword } });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  const audit = await call('GET', '/api/v1/audit?limit=1000', { headers: (await login('boss', kOtherPassword)).headers });
+  assert.equal(audit.status, 200);
+  assert.ok(audit.body.events.some((e) => e.action === 'login_failed'));
+  for (const text of [...seen, server.logs()]) {
+    assert.ok(!text.includes(kPassword) && !text.includes(kOtherPassword), `a password leaked: ${text.slice(0, 200)}`);
+  }
+});
+
+test('single-user mode refuses a non-loopback address unless --insecure-no-auth; web signup is refused', { skip }, async () => {
+  const fresh = tempDir('hearth-single-');
+  try {
+    const refused = runHearth(['serve', '--port', '0', '--host', '0.0.0.0'], { env: { HEARTH_HOME: fresh.dir }, timeoutMs: 30_000 });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /insecure-no-auth/);
+    const single = await startServer([], { env: { HEARTH_HOME: fresh.dir } });
+    try {
+      const signup = await fetch(`${single.url}/api/v1/users`, { method: 'POST', body: JSON.stringify({ name: 'x', password: kPassword, role: 'admin' }) });
+      assert.equal(signup.status, 412, await signup.text());
+      const me = await (await fetch(`${single.url}/api/v1/auth/me`)).json();
+      assert.equal(me.mode, 'single-user');
+    } finally {
+      await single.stop();
+    }
+  } finally {
+    fresh.cleanup();
+  }
+});
