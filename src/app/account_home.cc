@@ -3,6 +3,7 @@
 #include "base/clock.h"
 #include "base/status_macros.h"
 #include "store/database.h"
+#include "store/workspace_table.h"
 
 namespace hearth {
 
@@ -10,6 +11,7 @@ StatusOr<std::unique_ptr<AccountHome>> AccountHome::Open(const std::filesystem::
                                                          AccountOptions options) {
   const DatabaseOptions database{.path = home / "hearth.db"};
   std::unique_ptr<AccountHome> opened(new AccountHome());
+  opened->database_ = database.path;
   ASSIGN_OR_RETURN(opened->writer_, WriteQueue::Open({.database = database}));
   ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, Database::Open(database));
   opened->accounts_ = std::make_unique<AccountService>(std::move(reader), *opened->writer_,
@@ -20,6 +22,12 @@ StatusOr<std::unique_ptr<AccountHome>> AccountHome::Open(const std::filesystem::
 AccountHome::~AccountHome() {
   accounts_.reset();
   if (writer_) writer_->Shutdown();
+}
+
+StatusOr<int64_t> AccountHome::WorkspaceId(std::string_view slug) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open({.path = database_}));
+  ASSIGN_OR_RETURN(WorkspaceRow row, WorkspaceTable(*db).GetBySlug(slug));
+  return row.id;
 }
 
 Principal CommandLineActor() {

@@ -25,9 +25,13 @@ class AccountHome {
 
   AccountService& accounts() { return *accounts_; }
 
+  // The id of the workspace `slug` (for memberships). Errors: NotFound.
+  StatusOr<int64_t> WorkspaceId(std::string_view slug);
+
  private:
   AccountHome() = default;
 
+  std::filesystem::path database_;
   std::unique_ptr<WriteQueue> writer_;
   std::unique_ptr<AccountService> accounts_;
 };

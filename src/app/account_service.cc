@@ -357,6 +357,19 @@ Status AccountService::LoginFailed(int64_t user_id, std::string_view name,
 
 StatusOr<SessionGrant> AccountService::Login(std::string_view name, std::string_view password,
                                              std::string_view address) {
+  ASSIGN_OR_RETURN(UserInfo user, CheckCredentials(name, password, address));
+  return StartSession(user, address);
+}
+
+Status AccountService::CheckPassword(int64_t user_id, std::string_view password,
+                                     std::string_view address) {
+  ASSIGN_OR_RETURN(UserInfo user, GetUser(user_id));
+  return CheckCredentials(user.name, password, address).status();
+}
+
+StatusOr<UserInfo> AccountService::CheckCredentials(std::string_view name,
+                                                    std::string_view password,
+                                                    std::string_view address) {
   const std::string limiter_key = LimiterKey(name);
   RETURN_IF_ERROR(limiter_.Check(limiter_key, address));
   std::optional<UserRow> user;
@@ -373,7 +386,7 @@ StatusOr<SessionGrant> AccountService::Login(std::string_view name, std::string_
     return LoginFailed(user.has_value() ? user->id : 0, name, limiter_key, address);
   }
   limiter_.RecordSuccess(limiter_key);
-  return StartSession(ToUserInfo(*user), address);
+  return ToUserInfo(*user);
 }
 
 StatusOr<SessionGrant> AccountService::StartSession(const UserInfo& user,

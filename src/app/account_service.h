@@ -151,6 +151,10 @@ class AccountService {
   StatusOr<SessionGrant> Login(std::string_view name, std::string_view password,
                                std::string_view address);
   StatusOr<SessionPrincipal> AuthenticateSession(std::string_view session_token);
+  // Whether `password` is the user's, as Login checks it (limiter, audit of
+  // a failure) but without starting a session: changing one's own password
+  // asks for the current one.
+  Status CheckPassword(int64_t user_id, std::string_view password, std::string_view address);
   Status Logout(int64_t session_id);
 
   // API keys. `actions` must be non-empty and within {kRead, kChat, kWrite,
@@ -185,6 +189,10 @@ class AccountService {
   StatusOr<std::vector<AuditEvent>> ListAudit(int limit, int64_t before_id);
 
  private:
+  // The user `name` when `password` is theirs and they are not suspended;
+  // counts failures in the limiter and the audit log.
+  StatusOr<UserInfo> CheckCredentials(std::string_view name, std::string_view password,
+                                      std::string_view address);
   // Runs `work` on the writer and waits for its commit.
   Status Write(std::function<Status(Database&)> work);
   // The wall clock in unix milliseconds.

@@ -48,7 +48,7 @@ void IngestionService::Shutdown() {
 }
 
 StatusOr<SubmittedDocument> IngestionService::Submit(int64_t workspace_id, std::string_view name,
-                                                     std::string_view bytes) {
+                                                     std::string_view bytes, int64_t uploaded_by) {
   if (bytes.empty()) return InvalidArgumentError("'" + std::string(name) + "' is empty");
   if (bytes.size() > options_.max_document_bytes) {
     return InvalidArgumentError("'" + std::string(name) + "' is larger than the limit of " +
@@ -70,7 +70,8 @@ StatusOr<SubmittedDocument> IngestionService::Submit(int64_t workspace_id, std::
     int64_t existing = 0;
     StatusOr<int64_t> document = DocumentTable(db).Insert(
         {.workspace_id = workspace_id, .name = std::string(name),
-         .blob_digest = digest.FileName(), .bytes = static_cast<int64_t>(bytes.size())},
+         .blob_digest = digest.FileName(), .bytes = static_cast<int64_t>(bytes.size()),
+         .uploaded_by = uploaded_by},
         &existing);
     if (document.status().code() == StatusCode::kAlreadyExists) {
       submitted = {.document_id = existing, .duplicate = true};

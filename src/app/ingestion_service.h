@@ -73,11 +73,12 @@ class IngestionService {
                                                            IngestContext context);
   ~IngestionService();
 
-  // Stores and queues one document. Errors: InvalidArgument for an empty or
+  // Stores and queues one document, uploaded by `uploaded_by` (a user id;
+  // 0: the single-user local owner). Errors: InvalidArgument for an empty or
   // oversized file or a bad name; NotFound for an unknown workspace;
   // ResourceExhausted when the queue is full (nothing stored then).
   StatusOr<SubmittedDocument> Submit(int64_t workspace_id, std::string_view name,
-                                     std::string_view bytes);
+                                     std::string_view bytes, int64_t uploaded_by = 0);
 
   // Queues a reembed job moving the workspace to `target_embedder`, and
   // cancels its unfinished reembed jobs, in one transaction. Returns the job.

@@ -9,6 +9,7 @@
 //   hearth user role NAME ROLE
 //   hearth user suspend NAME | hearth user unsuspend NAME
 //   hearth user rm NAME
+//   hearth user join NAME WORKSPACE | hearth user leave NAME WORKSPACE
 //
 // Works whether or not the server runs (they share the database); every
 // change ends the user's sessions where the API would, and is audited.
@@ -30,7 +31,7 @@ namespace {
 
 constexpr char kUsage[] =
     "hearth user add NAME [--role ROLE] | list | passwd NAME | role NAME ROLE | "
-    "suspend NAME | unsuspend NAME | rm NAME";
+    "suspend NAME | unsuspend NAME | rm NAME | join NAME WORKSPACE | leave NAME WORKSPACE";
 
 // Reads a line from the terminal without echo.
 std::string ReadHidden(const char* prompt) {
@@ -88,7 +89,8 @@ Status List(AccountService& accounts) {
   return OkStatus();
 }
 
-Status RunUserVerb(AccountService& accounts, const CommandArgs& args, const std::string& role_flag) {
+Status RunUserVerb(AccountHome& home, const CommandArgs& args, const std::string& role_flag) {
+  AccountService& accounts = home.accounts();
   const std::string& verb = args.front();
   const Principal actor = CommandLineActor();
   if (verb == "list") {
@@ -120,6 +122,12 @@ Status RunUserVerb(AccountService& accounts, const CommandArgs& args, const std:
     RETURN_IF_ERROR(RequireArgs(args, 2));
     return accounts.SetSuspended(actor, user.id, verb == "suspend");
   }
+  if (verb == "join" || verb == "leave") {
+    RETURN_IF_ERROR(RequireArgs(args, 3));
+    ASSIGN_OR_RETURN(int64_t workspace, home.WorkspaceId(args[2]));
+    return verb == "join" ? accounts.AddMember(actor, workspace, user.id)
+                          : accounts.RemoveMember(actor, workspace, user.id);
+  }
   if (verb == "rm") {
     RETURN_IF_ERROR(RequireArgs(args, 2));
     return accounts.DeleteUser(actor, user.id);
@@ -144,7 +152,7 @@ int RunUser(const CommandArgs& args) {
   if (Status applied = ApplyGlobalOptions(global); !applied.ok()) return ReportFailure("user", applied);
   StatusOr<std::unique_ptr<AccountHome>> home = AccountHome::Open(global.home);
   if (!home.ok()) return ReportFailure("user", home.status());
-  Status done = RunUserVerb((*home)->accounts(), positional, role);
+  Status done = RunUserVerb(**home, positional, role);
   if (!done.ok()) return ReportFailure("user", done);
   return kExitOk;
 }

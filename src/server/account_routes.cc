@@ -221,10 +221,8 @@ void ChangePassword(AccountService& accounts, const httplib::Request& request,
     // Changing one's own password takes the current one too.
     StatusOr<std::string> current = RequiredString(*body, "current_password");
     if (!current.ok()) return SetJsonError(response, current.status());
-    StatusOr<UserInfo> user = accounts.GetUser(*id);
-    if (!user.ok()) return SetJsonError(response, user.status());
-    StatusOr<SessionGrant> check = accounts.Login(user->name, *current, request.remote_addr);
-    if (!check.ok()) return SetJsonError(response, check.status());
+    Status checked = accounts.CheckPassword(*id, *current, request.remote_addr);
+    if (!checked.ok()) return SetJsonError(response, checked);
   }
   Status changed = accounts.SetPassword(who, *id, *password);
   if (!changed.ok()) return SetJsonError(response, changed);

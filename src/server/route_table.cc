@@ -1,5 +1,6 @@
 #include "server/route_table.h"
 
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "server/openai_responses.h"
 #include "server/request_authenticator.h"
 #include "server/resource_resolver.h"
+#include "server/stream_recheck.h"
 
 namespace hearth {
 namespace {
@@ -33,6 +35,26 @@ std::string JoinedHeader(const httplib::Request& request, const char* name) {
     joined += request.get_header_value(name, "", i);
   }
   return joined;
+}
+
+// Makes a streamed response's writes re-check access (StreamRecheck) and
+// fail once it was revoked.
+void GuardStream(httplib::Response& response, std::function<Status()> recheck) {
+  if (!response.content_provider_) return;
+  auto check = std::make_shared<internal::StreamRecheck>(std::move(recheck));
+  response.content_provider_ = [inner = std::move(response.content_provider_), check](
+                                   size_t offset, size_t length, httplib::DataSink& sink) {
+    httplib::DataSink guarded;
+    guarded.write = [&sink, check](const char* data, size_t size) {
+      return check->Check().ok() && sink.write(data, size);
+    };
+    guarded.is_writable = [&sink, check] { return check->Check().ok() && sink.is_writable(); };
+    guarded.done = [&sink] { sink.done(); };
+    guarded.done_with_trailer = [&sink](const httplib::Headers& trailer) {
+      sink.done_with_trailer(trailer);
+    };
+    return inner(offset, length, guarded);
+  };
 }
 
 }  // namespace
@@ -63,6 +85,7 @@ Status RequestContext::Authorize(Action action, const Resource& resource) const 
 }
 
 std::function<Status()> RequestContext::Recheck() const {
+  recheck_taken_ = true;
   if (authenticator_ == nullptr || spec_.lookup == ResourceLookup::kPublic) {
     return [] { return OkStatus(); };
   }
@@ -125,7 +148,9 @@ void RouteTable::Add(std::string_view method, const std::string& pattern, Handle
   auto wrapped = [this, spec, handler = std::move(handler)](const httplib::Request& request,
                                                             httplib::Response& response) {
     std::optional<RequestContext> context = Admit(*spec, request, response);
-    if (context.has_value()) handler(request, response, *context);
+    if (!context.has_value()) return;
+    handler(request, response, *context);
+    if (!context->recheck_taken()) GuardStream(response, context->Recheck());
   };
   if (method == "GET") {
     server_.Get(pattern, std::move(wrapped));
@@ -168,7 +193,9 @@ void RouteTable::PostWithReader(const std::string& pattern, ReaderHandler handle
                             const httplib::Request& request, httplib::Response& response,
                             const httplib::ContentReader& reader) {
     std::optional<RequestContext> context = Admit(*spec, request, response);
-    if (context.has_value()) handler(request, response, reader);
+    if (!context.has_value()) return;
+    handler(request, response, reader);
+    if (!context->recheck_taken()) GuardStream(response, context->Recheck());
   });
 }
 

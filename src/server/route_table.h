@@ -61,7 +61,13 @@ class RequestContext {
   // revoked session or key, a suspension or a demotion stops it at once.
   // Cheap enough to call every few hundred milliseconds. Copies what it
   // needs: callable after the handler returned (chunked providers).
+  //
+  // A stream whose route never asked for Recheck() gets it anyway: the
+  // table guards its sink, whose writes fail once access is revoked (the
+  // stream ends as if the client had left). Routes that ask end their
+  // streams with an error event of their own.
   std::function<Status()> Recheck() const;
+  bool recheck_taken() const { return recheck_taken_; }
 
  private:
   Principal principal_;
@@ -73,6 +79,7 @@ class RequestContext {
   std::string cookie_;
   std::string csrf_;
   std::string method_;
+  mutable bool recheck_taken_ = false;
 };
 
 class RouteTable {

@@ -101,6 +101,7 @@ std::string CsvCell(std::string_view text) {
 json ThreadJson(const ThreadRow& thread) {
   return {{"id", thread.id},
           {"title", thread.title},
+          {"user_id", thread.user_id},
           {"created_at", FormatRfc3339UnixMillis(thread.created_at_ms)},
           {"updated_at", FormatRfc3339UnixMillis(thread.updated_at_ms)}};
 }

@@ -41,6 +41,7 @@ json WorkspaceJson(const WorkspaceRow& row) {
           {"history_tokens", row.settings.history_tokens},
           {"refusal_text", row.settings.refusal_text},
           {"retention_days", row.settings.retention_days},
+          {"members_can_upload", row.settings.members_can_upload},
           {"created_at", FormatRfc3339UnixMillis(row.created_at_ms)},
           {"updated_at", FormatRfc3339UnixMillis(row.updated_at_ms)}};
 }
@@ -64,6 +65,7 @@ json DocumentJson(const DocumentRow& row) {
                {"status", DocumentStatusName(row.status)},
                {"warnings", warnings},
                {"pinned", row.pinned},
+               {"uploaded_by", row.uploaded_by},
                {"created_at", FormatRfc3339UnixMillis(row.created_at_ms)},
                {"updated_at", FormatRfc3339UnixMillis(row.updated_at_ms)}};
   if (!row.error.empty()) body["error"] = row.error;
@@ -92,6 +94,15 @@ StatusOr<double> NumberField(const json& body, const char* key, double fallback,
                                 json(min).dump() + " to " + json(max).dump());
   }
   return it->get<double>();
+}
+
+// The boolean field `key` into `value` when present.
+Status BoolField(const json& body, const char* key, bool& value) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return OkStatus();
+  if (!it->is_boolean()) return InvalidArgumentError("\"" + std::string(key) + "\" must be true or false");
+  value = it->get<bool>();
+  return OkStatus();
 }
 
 // The string field `key` into `value` when present.
@@ -130,6 +141,7 @@ StatusOr<WorkspaceSettings> ChatSettingsFrom(const json& body, WorkspaceSettings
   ASSIGN_OR_RETURN(settings.retention_days, IntField(body, "retention_days",
                                                      settings.retention_days, 0,
                                                      kMaxRetentionDays));
+  RETURN_IF_ERROR(BoolField(body, "members_can_upload", settings.members_can_upload));
   return settings;
 }
 
@@ -248,7 +260,8 @@ void CreateWorkspace(WorkspaceService& workspaces, AccountService* accounts,
 }
 
 void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
-            const httplib::Request& request, httplib::Response& response) {
+            const httplib::Request& request, httplib::Response& response,
+            const RequestContext& context) {
   std::optional<WorkspaceRow> workspace = PathWorkspace(workspaces, request, response);
   if (!workspace) return;
   if (!request.is_multipart_form_data()) {
@@ -267,7 +280,8 @@ void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
   json results = json::array();
   for (const httplib::FormData& file : request.form.get_files("file")) {
     const std::string name = file.filename.empty() ? "upload" : file.filename;
-    StatusOr<SubmittedDocument> submitted = ingestion.Submit(workspace->id, name, file.content);
+    StatusOr<SubmittedDocument> submitted = ingestion.Submit(workspace->id, name, file.content,
+                                                           context.principal().user_id);
     if (!submitted.ok()) {
       results.push_back({{"name", name}, {"error", submitted.status().message()}});
       continue;
@@ -328,8 +342,9 @@ void RegisterWorkspaceRoutes(RouteTable& routes, const ServerServices& services)
   });
   routes.Post("/api/v1/workspaces/:slug/documents",
               [&workspaces, &ingestion](const httplib::Request& request,
-                                        httplib::Response& response) {
-                Upload(workspaces, ingestion, request, response);
+                                        httplib::Response& response,
+                                        const RequestContext& context) {
+                Upload(workspaces, ingestion, request, response, context);
               });
   routes.Get("/api/v1/workspaces/:slug/documents", [&workspaces](const httplib::Request& request,
                                                                  httplib::Response& response) {

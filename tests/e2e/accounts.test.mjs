@@ -7,9 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { hearthBin, runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
 
 const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
+const dataDir = process.env.HEARTH_TEST_DATA || process.env.HEARTH_DEFAULT_TEST_DATA || '../shared';
+const stories = path.join(dataDir, 'models', 'stories260K.gguf');
 const skip = !fixtureBin ? 'HEARTH_FIXTURE_BIN is not set (run through ctest)' : false;
 const kPassword = 'correct horse battery';
 const kOtherPassword = 'another fine password';
@@ -57,6 +60,7 @@ before(async () => {
   assert.equal(made.status, 0, made.stderr);
   const env = { HEARTH_HOME: home.dir };
   assert.equal(runHearth(['create', 'embedder', '--from', embedder], { env }).status, 0);
+  if (existsSync(stories)) assert.equal(runHearth(['create', 'stories', '--from', stories], { env }).status, 0);
   server = await startServer(['--ingest-workers', '1'],
                              { env: { ...env, HEARTH_ADMIN_PASSWORD: kPassword, HEARTH_ADMIN_NAME: 'boss' } });
 });
@@ -153,6 +157,30 @@ test('an open job stream ends when its reader is demoted', { skip }, async () =>
   assert.doesNotMatch(streamed, /event: done/);
 });
 
+test('an Ollama generation stream stops when its key\'s owner is suspended',
+     { skip: skip || (!existsSync(stories) && `test data ${stories} is absent`) }, async () => {
+  const boss = await login('boss');
+  const gen = await makeUser(boss, 'gen', 'default');
+  const key = await makeKey(await login('gen'), 'gen-key', ['read', 'chat']);
+  const response = await fetch(`${server.url}/api/generate`, {
+    method: 'POST', headers: key.headers,
+    body: JSON.stringify({ model: 'stories', prompt: 'Once upon a time', options: { num_predict: 1500, temperature: 0 } }),
+  });
+  assert.equal(response.status, 200);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let streamed = decoder.decode((await reader.read()).value);
+  const suspended = await call('PATCH', `/api/v1/users/${gen.id}`, { headers: boss.headers, body: { suspended: true } });
+  assert.equal(suspended.status, 200);
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) streamed += decoder.decode(chunk.value);
+  } catch {
+    // the server ended the stream mid-way: what a revoked stream looks like
+  }
+  assert.doesNotMatch(streamed, /"done":true/, 'the generation did not run to its end');
+  await call('PATCH', `/api/v1/users/${gen.id}`, { headers: boss.headers, body: { suspended: false } });
+});
+
 test('a key scoped to one workspace cannot reach another through any route', { skip }, async () => {
   const boss = await login('boss');
   for (const slug of ['alpha', 'beta']) {
@@ -203,6 +231,35 @@ test('threads are private to their owner, even within a shared workspace', { ski
   form.append('file', new Blob(['hello']), 'a.txt');
   const upload = await fetch(`${server.url}/api/v1/workspaces/team/documents`, { method: 'POST', headers: bob.headers, body: form });
   assert.equal(upload.status, 403);
+  const allowed = await call('PATCH', '/api/v1/workspaces/team', { headers: boss.headers, body: { members_can_upload: true } });
+  assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+  assert.equal(allowed.body.members_can_upload, true);
+  const second = await fetch(`${server.url}/api/v1/workspaces/team/documents`, { method: 'POST', headers: bob.headers, body: form });
+  const stored = await second.json();
+  assert.equal(second.status, 202, JSON.stringify(stored));
+  const doc = await call('GET', `/api/v1/workspaces/team/documents/${stored.documents[0].document_id}`, { headers: bob.headers });
+  assert.equal(doc.body.uploaded_by, (await call('GET', '/api/v1/auth/me', { headers: bob.headers })).body.user.id);
+  // Settings stay the managers' and admins'.
+  assert.equal((await call('PATCH', '/api/v1/workspaces/team', { headers: bob.headers, body: { top_k: 3 } })).status, 403);
+});
+
+test('a user changes their own password with the current one, and nobody else\'s', { skip }, async () => {
+  const boss = await login('boss');
+  const pat = await makeUser(boss, 'pat', 'default');
+  const other = await makeUser(boss, 'quinn', 'default');
+  const session = await login('pat');
+  const route = `/api/v1/users/${pat.id}/password`;
+  assert.equal((await call('POST', route, { headers: session.headers, body: { password: kOtherPassword } })).status, 400);
+  assert.equal((await call('POST', route, { headers: session.headers,
+                                            body: { password: kOtherPassword, current_password: 'wrong one!' } })).status, 401);
+  assert.equal((await call('POST', `/api/v1/users/${other.id}/password`, { headers: session.headers,
+                                            body: { password: kOtherPassword, current_password: kPassword } })).status, 403);
+  const changed = await call('POST', route, { headers: session.headers,
+                                              body: { password: kOtherPassword, current_password: kPassword } });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  assert.equal((await call('GET', '/api/v1/auth/me', { headers: session.headers })).status, 401, 'old sessions end');
+  assert.equal((await login('pat', kOtherPassword)).status, 200);
+  assert.equal((await login('pat', kPassword)).status, 401);
 });
 
 test('failed logins are limited; passwords never appear in responses or the log', { skip }, async () => {
@@ -237,6 +294,36 @@ test('single-user mode refuses a non-loopback address unless --insecure-no-auth;
     } finally {
       await single.stop();
     }
+  } finally {
+    fresh.cleanup();
+  }
+});
+
+test('hearth user: add, list, role, suspend, join, leave, rm from the command line', () => {
+  const fresh = tempDir('hearth-user-cli-');
+  const env = { HEARTH_HOME: fresh.dir };
+  const hearth = (args, input = '') => {
+    const result = spawnSync(hearthBin, args, { env: { ...process.env, ...env }, input, encoding: 'utf8' });
+    return { status: result.status, out: result.stdout + result.stderr };
+  };
+  try {
+    assert.match(hearth(['user', 'list']).out, /single-user mode/);
+    assert.equal(hearth(['user', 'add', 'root', '--role', 'admin'], `${kPassword}\n`).status, 0);
+    const short = hearth(['user', 'add', 'tiny'], 'short\n');
+    assert.notEqual(short.status, 0);
+    assert.match(short.out, /8/);
+    assert.notEqual(hearth(['user', 'add', 'x', '--role', 'emperor'], `${kPassword}\n`).status, 0);
+    assert.notEqual(hearth(['user', 'add', 'ROOT'], `${kPassword}\n`).status, 0, 'names are case-insensitive');
+    assert.equal(hearth(['user', 'add', 'kim'], `${kPassword}\n`).status, 0);
+    assert.equal(hearth(['user', 'role', 'kim', 'manager']).status, 0);
+    assert.equal(hearth(['user', 'suspend', 'kim']).status, 0);
+    const listed = hearth(['user', 'list']);
+    assert.match(listed.out, /kim\s+manager\s+suspended/);
+    assert.ok(!listed.out.includes(kPassword) && !listed.out.includes('argon2'), listed.out);
+    assert.notEqual(hearth(['user', 'join', 'kim', 'nowhere']).status, 0, 'an unknown workspace');
+    assert.notEqual(hearth(['user', 'rm', 'root']).status, 0, 'the last admin stays');
+    assert.equal(hearth(['user', 'rm', 'kim']).status, 0);
+    assert.doesNotMatch(hearth(['user', 'list']).out, /kim/);
   } finally {
     fresh.cleanup();
   }
