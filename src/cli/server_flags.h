@@ -12,6 +12,8 @@ namespace hearth::cli {
 inline void BindServerAddress(OptionBinder& binder, ServerAddress& address) {
   binder.Bind("host", "HEARTH_HOST", &address.host, "address of the running hearth server");
   binder.Bind("port", "HEARTH_PORT", &address.port, "port of the running hearth server");
+  binder.Bind("api-key", "HEARTH_API_KEY", &address.api_key,
+              "API key for a multi-user server (hearth_sk_...; create one in POST /api/v1/keys)");
 }
 
 }  // namespace hearth::cli

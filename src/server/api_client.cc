@@ -41,10 +41,17 @@ Status ErrorOf(int http_status, const json& body) {
   return Status(CodeForHttp(http_status), message);
 }
 
+// A client for `address`, with its API key when it has one.
+httplib::Client ClientFor(const ServerAddress& address) {
+  httplib::Client client(address.host, address.port);
+  if (!address.api_key.empty()) client.set_bearer_token_auth(address.api_key);
+  return client;
+}
+
 // The body of a 2xx answer, or the error the server (or the network) gave.
 StatusOr<json> Exchange(const ServerAddress& address, const std::string& method,
                         const std::string& path, const std::string& body) {
-  httplib::Client client(address.host, address.port);
+  httplib::Client client = ClientFor(address);
   client.set_connection_timeout(5);
   client.set_read_timeout(60);
   httplib::Result result = method == "GET" ? client.Get(path)
@@ -163,7 +170,7 @@ json ChatBody(const ChatTurnRequest& request) {
 
 StatusOr<ChatTurnResult> StreamChat(const ServerAddress& address, const ChatTurnRequest& request,
                                     const ChatPieceCallback& on_piece) {
-  httplib::Client client(address.host, address.port);
+  httplib::Client client = ClientFor(address);
   client.set_connection_timeout(5);
   // A model load and a long prefill may pass before the first piece.
   client.set_read_timeout(600);
@@ -232,7 +239,7 @@ StatusOr<WorkspaceInfo> CreateWorkspace(const ServerAddress& address, const std:
 StatusOr<std::vector<UploadOutcome>> UploadDocuments(const ServerAddress& address,
                                                      const std::string& slug,
                                                      const std::vector<UploadFile>& files) {
-  httplib::Client client(address.host, address.port);
+  httplib::Client client = ClientFor(address);
   client.set_connection_timeout(5);
   client.set_read_timeout(600);
   client.set_write_timeout(600);
@@ -377,7 +384,7 @@ StatusOr<AskResult> AskWorkspace(const ServerAddress& address, const AskRequest&
   json body = {{"message", request.question}, {"stream", true}};
   if (request.thread) body["thread"] = *request.thread;
   if (!request.mode.empty()) body["mode"] = request.mode;
-  httplib::Client client(address.host, address.port);
+  httplib::Client client = ClientFor(address);
   client.set_connection_timeout(5);
   client.set_read_timeout(600);
   AskStreamReader reader(on_piece);

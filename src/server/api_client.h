@@ -21,6 +21,8 @@ namespace hearth {
 struct ServerAddress {
   std::string host = "127.0.0.1";
   int port = 11434;
+  // Sent as "Authorization: Bearer <key>" when not empty (multi-user mode).
+  std::string api_key;
 };
 
 // One row of /api/ps.

@@ -207,6 +207,16 @@ test('a key scoped to one workspace cannot reach another through any route', { s
   }
 });
 
+test('the CLI verbs that talk to the server send HEARTH_API_KEY', { skip }, async () => {
+  const key = await makeKey(await login('boss'), 'cli', ['read', 'chat', 'admin']);
+  const env = { HEARTH_HOME: home.dir, HEARTH_PORT: String(server.port) };
+  const without = runHearth(['ps'], { env });
+  assert.notEqual(without.status, 0);
+  assert.match(without.stderr, /sign in|API key/i);
+  const withKey = runHearth(['ps'], { env: { ...env, HEARTH_API_KEY: key.secret } });
+  assert.equal(withKey.status, 0, withKey.stderr);
+});
+
 test('threads are private to their owner, even within a shared workspace', { skip }, async () => {
   const boss = await login('boss');
   assert.equal((await call('POST', '/api/v1/workspaces', { headers: boss.headers, body: { slug: 'team' } })).status, 201);
