@@ -55,6 +55,17 @@ StatusOr<int64_t> PathUserId(const httplib::Request& request) {
   return id;
 }
 
+// A DELETE of the path's {id}: `remove(id)`, then {"<done>": id}.
+template <typename Remove>
+void RemoveById(const httplib::Request& request, httplib::Response& response, const char* done,
+                Remove remove) {
+  StatusOr<int64_t> id = PathUserId(request);
+  if (!id.ok()) return SetJsonError(response, id.status());
+  Status removed = remove(*id);
+  if (!removed.ok()) return SetJsonError(response, removed);
+  SetJson(response, json{{done, *id}});
+}
+
 StatusOr<std::string> RequiredString(const json& body, std::string_view key) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(body, key));
   if (!value) return InvalidArgumentError("\"" + std::string(key) + "\" is required");
@@ -312,11 +323,9 @@ void RegisterMemberRoutes(RouteTable& routes, AccountService& accounts) {
   routes.Delete("/api/v1/workspaces/:slug/members/:id",
                 [&accounts](const httplib::Request& request, httplib::Response& response,
                             const RequestContext& context) {
-                  StatusOr<int64_t> id = PathUserId(request);
-                  if (!id.ok()) return SetJsonError(response, id.status());
-                  Status removed = accounts.RemoveMember(context.principal(), context.resource().workspace_id, *id);
-                  if (!removed.ok()) return SetJsonError(response, removed);
-                  SetJson(response, json{{"removed", *id}});
+                  RemoveById(request, response, "removed", [&](int64_t id) {
+                    return accounts.RemoveMember(context.principal(), context.resource().workspace_id, id);
+                  });
                 });
 }
 
@@ -367,11 +376,8 @@ void RegisterAccountRoutes(RouteTable& routes, const ServerServices& services,
   routes.Delete("/api/v1/users/:id", [&accounts](const httplib::Request& request,
                                                  httplib::Response& response,
                                                  const RequestContext& context) {
-    StatusOr<int64_t> id = PathUserId(request);
-    if (!id.ok()) return SetJsonError(response, id.status());
-    Status deleted = accounts.DeleteUser(context.principal(), *id);
-    if (!deleted.ok()) return SetJsonError(response, deleted);
-    SetJson(response, json{{"deleted", *id}});
+    RemoveById(request, response, "deleted",
+               [&](int64_t id) { return accounts.DeleteUser(context.principal(), id); });
   });
   routes.Post("/api/v1/users/:id/password", [&accounts](const httplib::Request& request,
                                                         httplib::Response& response,
@@ -391,11 +397,8 @@ void RegisterAccountRoutes(RouteTable& routes, const ServerServices& services,
   routes.Delete("/api/v1/keys/:id", [&accounts](const httplib::Request& request,
                                                 httplib::Response& response,
                                                 const RequestContext& context) {
-    StatusOr<int64_t> id = PathUserId(request);
-    if (!id.ok()) return SetJsonError(response, id.status());
-    Status revoked = accounts.RevokeKey(context.principal(), *id);
-    if (!revoked.ok()) return SetJsonError(response, revoked);
-    SetJson(response, json{{"revoked", *id}});
+    RemoveById(request, response, "revoked",
+               [&](int64_t id) { return accounts.RevokeKey(context.principal(), id); });
   });
   routes.Get("/api/v1/audit", [&accounts](const httplib::Request& request,
                                           httplib::Response& response) {
