@@ -25,6 +25,8 @@
 #include "server/resource_resolver.h"
 #include "server/route_table.h"
 #include "server/system_routes.h"
+#include "server/system_status_routes.h"
+#include "server/web_routes.h"
 #include "server/workspace_chat_routes.h"
 #include "server/workspace_routes.h"
 
@@ -212,7 +214,9 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   const BodyLimits limits{.request = options.max_request_bytes, .blob = options.max_blob_bytes};
   ConfigureRequestGate(impl->server, limits, services.metrics);
   ConfigureErrors(impl->server, limits);
+  internal::RegisterWebRoutes(impl->routes);
   internal::RegisterSystemRoutes(impl->routes, routed);
+  internal::RegisterSystemStatusRoutes(impl->routes, routed);
   internal::RegisterModelRoutes(impl->routes, routed);
   internal::RegisterOllamaAdminRoutes(impl->routes, routed);
   internal::RegisterOllamaChatRoute(impl->routes, routed);

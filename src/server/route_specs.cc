@@ -9,9 +9,11 @@ using L = ResourceLookup;
 constexpr RouteSpec kRoutes[] = {
     // System.
     {"GET", "/", A::kRead, L::kPublic},
+    {"GET", "/assets/(.+)", A::kRead, L::kPublic},
     {"GET", "/health", A::kRead, L::kPublic},
     {"GET", "/api/version", A::kRead, L::kPublic},
     {"GET", "/metrics", A::kRead, L::kSystem},
+    {"GET", "/api/v1/system", A::kRead, L::kSystem},
     // Sign-in and the signed-in user.
     {"POST", "/api/v1/auth/login", A::kRead, L::kPublic},
     {"POST", "/api/v1/auth/logout", A::kRead, L::kSystem},

@@ -8,11 +8,6 @@ namespace {
 
 constexpr char kJson[] = "application/json; charset=utf-8";
 
-// Ollama answers "/" with this sentence; clients and health checks probe it.
-void HandleRoot(const httplib::Request& /*request*/, httplib::Response& response) {
-  response.set_content("hearth is running", "text/plain; charset=utf-8");
-}
-
 void HandleVersion(const httplib::Request& /*request*/, httplib::Response& response) {
   response.set_content(nlohmann::json{{"version", HEARTH_VERSION}}.dump(), kJson);
 }
@@ -20,7 +15,6 @@ void HandleVersion(const httplib::Request& /*request*/, httplib::Response& respo
 }  // namespace
 
 void RegisterSystemRoutes(RouteTable& routes, const ServerServices& services) {
-  routes.Get("/", HandleRoot);
   routes.Get("/api/version", HandleVersion);
   routes.Get("/health", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(nlohmann::json{{"status", "ok"}}.dump(), kJson);

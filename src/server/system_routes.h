@@ -1,6 +1,6 @@
-// Routes that describe the server itself: the liveness text at "/", the
-// Ollama-compatible /api/version, GET /health, and GET /metrics (Prometheus
-// text, server/metrics.h). Internal to server/.
+// Routes that describe the server itself: the Ollama-compatible
+// /api/version, GET /health, and GET /metrics (Prometheus text,
+// server/metrics.h). "/" is in web_routes.h. Internal to server/.
 #ifndef HEARTH_SERVER_SYSTEM_ROUTES_H_
 #define HEARTH_SERVER_SYSTEM_ROUTES_H_
 

@@ -14,9 +14,11 @@ import { hearthBin, startServer, tempDir } from '../support/hearth_process.mjs';
 // src/server/route_specs.cc — on purpose: a change there must be made here.
 const kExpected = {
   'GET /': ['read', 'public'],
+  'GET /assets/(.+)': ['read', 'public'],
   'GET /health': ['read', 'public'],
   'GET /api/version': ['read', 'public'],
   'GET /metrics': ['read', 'system'],
+  'GET /api/v1/system': ['read', 'system'],
   'POST /api/v1/auth/login': ['read', 'public'],
   'POST /api/v1/auth/logout': ['read', 'system'],
   'GET /api/v1/auth/me': ['read', 'system'],
