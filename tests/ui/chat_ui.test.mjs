@@ -117,3 +117,39 @@ test('the models page shows the loaded chat model in the memory bar', { skip }, 
   await waitFor(async () => /stories/.test((await page.getByTestId('memory').textContent()) ?? ''), 'stories in the memory bar');
   assert.match(await page.getByTestId('loaded-models').textContent(), /stories/);
 });
+
+test('a hostile chat answer renders inert: no script runs, no link or image can act, no request leaves', { skip }, async () => {
+  // The answer text is what a model could write; the server's stream is
+  // replaced so that the browser's real rendering path gets it.
+  const answerText = [
+    'Walrus facts [1]. <script>window.__xss = "script"</script>',
+    '<img src="http://example.invalid/x.png" onerror="window.__xss = \'img\'">',
+    '[click](javascript:window.__xss=%22link%22) ![remote](http://example.invalid/walrus.png)',
+    '<a href="javascript:window.__xss=1">raw link</a> <iframe src="http://example.invalid/"></iframe>',
+  ].join('\n\n');
+  const source = { number: 1, document: 'walrus.md', document_id: 1, pages: null, snippet: '<b>not bold</b>',
+                   score: 1, retrievers: [], in_prompt: true };
+  const events = [
+    ['sources', { sources: [source], ledger: {} }],
+    ['token', { text: answerText }],
+    ['done', { answer: answerText, sources: [source], ledger: {}, trace: {}, thread: 1, message_id: 2 }],
+  ].map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+  await page.route('**/api/v1/workspaces/animals/chat', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/event-stream', body: events }));
+  await page.goto(`${server.url}/#/w/animals/chat`);
+  await page.getByTestId('chat-input').fill('Tell me something dangerous');
+  await page.getByTestId('chat-send').click();
+  const answer = page.getByTestId('answer').last();
+  await waitFor(async () => /Walrus facts/.test((await answer.textContent()) ?? ''), 'the answer');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+  assert.equal(await answer.locator('script, iframe, img[src^="http"], [onerror]').count(), 0);
+  for (const href of await answer.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))) {
+    assert.ok(href === null || /^(https?:|mailto:|#)/.test(href), `an active link survived: ${href}`);
+  }
+  const links = answer.locator('a');
+  if (await links.count() > 0) await links.first().click({ force: true });
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'clicking a link ran nothing');
+  assert.deepEqual(foreignRequests, [], 'no request left for another host');
+  await page.unroute('**/api/v1/workspaces/animals/chat');
+});
