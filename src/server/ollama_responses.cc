@@ -37,15 +37,6 @@ json LoadedModelJson(const LoadedModelInfo& info) {
   return row;
 }
 
-json EventJson(const ModelEvent& event) {
-  return {{"at", FormatRfc3339(event.at)},
-          {"model", event.model},
-          {"kind", ModelEventKindName(event.kind)},
-          {"reason", event.reason},
-          {"duration_ms", event.duration.count()},
-          {"bytes", event.bytes}};
-}
-
 void AddTiming(json& body, const CallTiming& timing) {
   body["total_duration"] = timing.total.count();
   body["load_duration"] = timing.load.count();
@@ -56,6 +47,15 @@ void AddTiming(json& body, const CallTiming& timing) {
 }
 
 }  // namespace
+
+json ModelEventJson(const ModelEvent& event) {
+  return {{"at", FormatRfc3339(event.at)},
+          {"model", event.model},
+          {"kind", ModelEventKindName(event.kind)},
+          {"reason", event.reason},
+          {"duration_ms", event.duration.count()},
+          {"bytes", event.bytes}};
+}
 
 json DetailsJson(const ModelDetails& details) {
   return {{"parent_model", ""},
@@ -83,7 +83,7 @@ json PsJson(const Scheduler& scheduler) {
   json models = json::array();
   for (const LoadedModelInfo& info : scheduler.Loaded()) models.push_back(LoadedModelJson(info));
   json events = json::array();
-  for (const ModelEvent& event : scheduler.Events()) events.push_back(EventJson(event));
+  for (const ModelEvent& event : scheduler.Events()) events.push_back(ModelEventJson(event));
   return {{"models", models},
           {"hearth",
            {{"memory_budget", scheduler.memory_budget()},

@@ -19,6 +19,10 @@
 
 namespace hearth::internal {
 
+// One scheduler event: {"at","model","kind","reason","duration_ms","bytes"}
+// (/api/ps's hearth section, /api/v1/system).
+nlohmann::json ModelEventJson(const ModelEvent& event);
+
 nlohmann::json DetailsJson(const ModelDetails& details);
 nlohmann::json TagsJson(const std::vector<ModelEntry>& entries);
 nlohmann::json PsJson(const Scheduler& scheduler);

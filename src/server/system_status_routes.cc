@@ -9,6 +9,7 @@
 #include "models/scheduler.h"
 #include "nlohmann/json.hpp"
 #include "server/json_body.h"
+#include "server/ollama_responses.h"
 
 namespace hearth::internal {
 namespace {
@@ -26,15 +27,6 @@ json LoadedJson(const LoadedModelInfo& info) {
           {"loaded_at", FormatRfc3339(info.loaded_at)},
           {"expires_at", info.expires_at ? json(FormatRfc3339(*info.expires_at)) : json(nullptr)},
           {"load_reason", info.load_reason}};
-}
-
-json EventJson(const ModelEvent& event) {
-  return {{"at", FormatRfc3339(event.at)},
-          {"model", event.model},
-          {"kind", ModelEventKindName(event.kind)},
-          {"reason", event.reason},
-          {"duration_ms", event.duration.count()},
-          {"bytes", event.bytes}};
 }
 
 json MemoryJson(const Scheduler& scheduler, const std::vector<LoadedModelInfo>& loaded) {
@@ -73,7 +65,7 @@ json SystemStatusJson(const Scheduler& scheduler) {
   const std::vector<LoadedModelInfo> loaded = scheduler.Loaded();
   const std::vector<ModelEvent> events = scheduler.Events();
   json event_rows = json::array();
-  for (const ModelEvent& event : events) event_rows.push_back(EventJson(event));
+  for (const ModelEvent& event : events) event_rows.push_back(ModelEventJson(event));
   return {{"version", HEARTH_VERSION},
           {"memory", MemoryJson(scheduler, loaded)},
           {"events", event_rows},
