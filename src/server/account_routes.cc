@@ -1,6 +1,6 @@
 #include "server/account_routes.h"
 
-#include <charconv>
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,6 +12,7 @@
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "server/json_body.h"
+#include "server/workspace_path.h"
 
 namespace hearth::internal {
 namespace {
@@ -45,21 +46,11 @@ json KeyJson(const ApiKeyInfo& key) {
   return body;
 }
 
-StatusOr<int64_t> PathUserId(const httplib::Request& request) {
-  const std::string& text = request.path_params.at("id");
-  int64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id < 1) {
-    return NotFoundError("no user '" + text + "'");
-  }
-  return id;
-}
-
 // A DELETE of the path's {id}: `remove(id)`, then {"<done>": id}.
 template <typename Remove>
 void RemoveById(const httplib::Request& request, httplib::Response& response, const char* done,
                 Remove remove) {
-  StatusOr<int64_t> id = PathUserId(request);
+  StatusOr<int64_t> id = ParsePathId(request);
   if (!id.ok()) return SetJsonError(response, id.status());
   Status removed = remove(*id);
   if (!removed.ok()) return SetJsonError(response, removed);
@@ -195,7 +186,7 @@ void CreateUser(AccountService& accounts, RequestAuthenticator& authenticator,
 
 void UpdateUser(AccountService& accounts, const httplib::Request& request,
                 httplib::Response& response, const RequestContext& context) {
-  StatusOr<int64_t> id = PathUserId(request);
+  StatusOr<int64_t> id = ParsePathId(request);
   if (!id.ok()) return SetJsonError(response, id.status());
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
@@ -219,7 +210,7 @@ void UpdateUser(AccountService& accounts, const httplib::Request& request,
 
 void ChangePassword(AccountService& accounts, const httplib::Request& request,
                     httplib::Response& response, const RequestContext& context) {
-  StatusOr<int64_t> id = PathUserId(request);
+  StatusOr<int64_t> id = ParsePathId(request);
   if (!id.ok()) return SetJsonError(response, id.status());
   StatusOr<json> body = ParseJsonObject(request.body);
   if (!body.ok()) return SetJsonError(response, body.status());
@@ -277,10 +268,7 @@ void ListKeys(AccountService& accounts, const httplib::Request& request,
               httplib::Response& response, const RequestContext& context) {
   std::optional<int64_t> user = context.principal().user_id;
   if (request.has_param("user_id")) {
-    int64_t id = 0;
-    const std::string text = request.get_param_value("user_id");
-    std::from_chars(text.data(), text.data() + text.size(), id);
-    user = id;
+    user = QueryInt64(request, "user_id", 0);
   } else if (context.principal().kind == Principal::Kind::kLocalOwner ||
              context.Allowed(Action::kAdmin, Resource{})) {
     user = std::nullopt;  // an admin sees every key
@@ -362,7 +350,7 @@ void RegisterAccountRoutes(RouteTable& routes, const ServerServices& services,
   });
   routes.Get("/api/v1/users/:id", [&accounts](const httplib::Request& request,
                                               httplib::Response& response) {
-    StatusOr<int64_t> id = PathUserId(request);
+    StatusOr<int64_t> id = ParsePathId(request);
     if (!id.ok()) return SetJsonError(response, id.status());
     StatusOr<UserInfo> user = accounts.GetUser(*id);
     if (!user.ok()) return SetJsonError(response, user.status());
@@ -402,17 +390,9 @@ void RegisterAccountRoutes(RouteTable& routes, const ServerServices& services,
   });
   routes.Get("/api/v1/audit", [&accounts](const httplib::Request& request,
                                           httplib::Response& response) {
-    int limit = 100;
-    int64_t before = 0;
-    if (request.has_param("limit")) {
-      const std::string text = request.get_param_value("limit");
-      std::from_chars(text.data(), text.data() + text.size(), limit);
-    }
-    if (request.has_param("before")) {
-      const std::string text = request.get_param_value("before");
-      std::from_chars(text.data(), text.data() + text.size(), before);
-    }
-    StatusOr<std::vector<AuditEvent>> events = accounts.ListAudit(std::clamp(limit, 1, 1000), before);
+    const auto limit = static_cast<int>(std::clamp<int64_t>(QueryInt64(request, "limit", 100), 1, 1000));
+    StatusOr<std::vector<AuditEvent>> events =
+        accounts.ListAudit(limit, QueryInt64(request, "before", 0));
     if (!events.ok()) return SetJsonError(response, events.status());
     json list = json::array();
     for (const AuditEvent& event : *events) {

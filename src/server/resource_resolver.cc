@@ -1,27 +1,15 @@
 #include "server/resource_resolver.h"
 
-#include <charconv>
 #include <string>
 
 #include "app/account_service.h"
 #include "app/thread_service.h"
 #include "app/workspace_service.h"
 #include "base/status_macros.h"
+#include "server/workspace_path.h"
 
 namespace hearth {
 namespace {
-
-StatusOr<int64_t> PathNumber(const httplib::Request& request, const char* name) {
-  const auto found = request.path_params.find(name);
-  if (found == request.path_params.end()) return NotFoundError("no such resource");
-  const std::string& text = found->second;
-  int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) {
-    return NotFoundError("no " + std::string(name) + " '" + text + "'");
-  }
-  return value;
-}
 
 Status NotServed() { return NotFoundError("this server does not serve that resource"); }
 
@@ -59,33 +47,33 @@ StatusOr<Resource> ResourceResolver::Resolve(ResourceLookup lookup,
       return Workspace(request);
     case ResourceLookup::kDocument: {
       ASSIGN_OR_RETURN(Resource resource, Workspace(request));
-      ASSIGN_OR_RETURN(int64_t id, PathNumber(request, "id"));
+      ASSIGN_OR_RETURN(int64_t id, internal::ParsePathId(request));
       RETURN_IF_ERROR(workspaces_->GetDocument(resource.workspace_id, id).status());
       resource.kind = ResourceKind::kDocument;
       return resource;
     }
     case ResourceLookup::kThread: {
       ASSIGN_OR_RETURN(Resource resource, Workspace(request));
-      ASSIGN_OR_RETURN(int64_t id, PathNumber(request, "id"));
+      ASSIGN_OR_RETURN(int64_t id, internal::ParsePathId(request));
       if (threads_ == nullptr) return NotServed();
       ASSIGN_OR_RETURN(ThreadRow thread, threads_->GetThread(resource.workspace_id, id));
       return ThreadResource(thread);
     }
     case ResourceLookup::kJob: {
       if (workspaces_ == nullptr) return NotServed();
-      ASSIGN_OR_RETURN(int64_t id, PathNumber(request, "id"));
+      ASSIGN_OR_RETURN(int64_t id, internal::ParsePathId(request));
       ASSIGN_OR_RETURN(JobRow job, workspaces_->GetJob(id));
       return Resource{.kind = ResourceKind::kJob, .workspace_id = job.workspace_id};
     }
     case ResourceLookup::kSelf:  // RouteTable fills in the owner
       return Resource{.kind = ResourceKind::kUser};
     case ResourceLookup::kUser: {
-      ASSIGN_OR_RETURN(int64_t id, PathNumber(request, "id"));
+      ASSIGN_OR_RETURN(int64_t id, internal::ParsePathId(request));
       return Resource{.kind = ResourceKind::kUser, .owner_user_id = id};
     }
     case ResourceLookup::kApiKey: {
       if (accounts_ == nullptr) return NotServed();
-      ASSIGN_OR_RETURN(int64_t id, PathNumber(request, "id"));
+      ASSIGN_OR_RETURN(int64_t id, internal::ParsePathId(request));
       ASSIGN_OR_RETURN(ApiKeyInfo key, accounts_->GetKey(id));
       return Resource{.kind = ResourceKind::kApiKey, .owner_user_id = key.user_id};
     }
