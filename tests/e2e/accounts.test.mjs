@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { hearthBin, runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+import { hearthBin, runHearth, startServer, tempDir, installTestModels } from '../support/hearth_process.mjs';
 
 const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
 const dataDir = process.env.HEARTH_TEST_DATA || process.env.HEARTH_DEFAULT_TEST_DATA || '../shared';
@@ -55,12 +55,8 @@ async function makeKey(session, name, actions, workspaces) {
 before(async () => {
   if (skip) return;
   home = tempDir('hearth-accounts-');
-  const embedder = path.join(home.dir, 'embedder.gguf');
-  const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
+  installTestModels(home.dir, { storiesFile: existsSync(stories) ? stories : undefined });
   const env = { HEARTH_HOME: home.dir };
-  assert.equal(runHearth(['create', 'embedder', '--from', embedder], { env }).status, 0);
-  if (existsSync(stories)) assert.equal(runHearth(['create', 'stories', '--from', stories], { env }).status, 0);
   server = await startServer(['--ingest-workers', '1'],
                              { env: { ...env, HEARTH_ADMIN_PASSWORD: kPassword, HEARTH_ADMIN_NAME: 'boss' } });
 });

@@ -8,8 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { hearthBin, startServer, tempDir } from '../support/hearth_process.mjs';
+import { startServer, tempDir, installTestModels } from '../support/hearth_process.mjs';
 
 const dataDir = process.env.HEARTH_TEST_DATA || process.env.HEARTH_DEFAULT_TEST_DATA || '../shared';
 const stories = path.join(dataDir, 'models', 'stories260K.gguf');
@@ -73,14 +72,7 @@ const ask = (question) => api('POST', '/api/v1/workspaces/zoo/chat', { message: 
 before(async () => {
   if (skip) return;
   home = tempDir('hearth-pin-');
-  const embedder = path.join(home.dir, 'embedder.gguf');
-  const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
-  const env = { ...process.env, HEARTH_HOME: home.dir };
-  for (const [name, file] of [['embedder', embedder], ['stories', stories]]) {
-    const created = spawnSync(hearthBin, ['create', name, '--from', file], { env, encoding: 'utf8' });
-    assert.equal(created.status, 0, created.stderr);
-  }
+  installTestModels(home.dir, { storiesFile: stories });
   server = await startServer(['--threads', '1'], { env: { HEARTH_HOME: home.dir } });
   await makeWorkspace('zoo', [['walrus.md', walrusText], ['otter.md', otterText]]);
   await makeWorkspace('other', [['lone.md', 'A lone heron stands in the reeds.']]);

@@ -6,8 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { hearthBin, startServer, tempDir } from '../support/hearth_process.mjs';
+import { startServer, tempDir, installTestModels } from '../support/hearth_process.mjs';
 
 const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
 const skip = !fixtureBin ? 'HEARTH_FIXTURE_BIN is not set (run through ctest)' : false;
@@ -53,12 +52,7 @@ async function events(id) {
 before(async () => {
   if (skip) return;
   home = tempDir('hearth-job-events-');
-  const embedder = path.join(home.dir, 'embedder.gguf');
-  const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
-  const created = spawnSync(hearthBin, ['create', 'embedder', '--from', embedder],
-                            { env: { ...process.env, HEARTH_HOME: home.dir }, encoding: 'utf8' });
-  assert.equal(created.status, 0, created.stderr);
+  installTestModels(home.dir);
   server = await startServer(['--threads', '1'], { env: { HEARTH_HOME: home.dir } });
   const workspace = await api('POST', '/api/v1/workspaces', { slug: 'mill', embedder: 'embedder',
     chunk_tokens: 32, chunk_overlap_tokens: 4 });

@@ -70,3 +70,19 @@ export function startServer(args = [], { env = {}, timeoutMs = 30_000 } = {}) {
     });
   });
 }
+
+// Installs the test models into the hearth home `homeDir`: "embedder", the
+// tiny fixture embedder (random weights) that HEARTH_FIXTURE_BIN writes,
+// and "stories" from `storiesFile` when given. Throws with the tool's
+// output when a step fails.
+export function installTestModels(homeDir, { storiesFile } = {}) {
+  const embedder = path.join(homeDir, 'embedder.gguf');
+  const made = spawnSync(process.env.HEARTH_FIXTURE_BIN, ['embedder', '--preset', 'tiny', '--out', embedder],
+                         { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`hearth-fixture embedder failed: ${made.stderr}`);
+  const models = [['embedder', embedder], ...(storiesFile ? [['stories', storiesFile]] : [])];
+  for (const [name, file] of models) {
+    const created = runHearth(['create', name, '--from', file], { env: { HEARTH_HOME: homeDir } });
+    if (created.status !== 0) throw new Error(`hearth create ${name} failed: ${created.stderr}`);
+  }
+}

@@ -7,10 +7,9 @@
 // embedder (random weights): the test checks the plumbing, not the words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+import { startServer, tempDir, installTestModels } from '../support/hearth_process.mjs';
 
 const kChromium = '/usr/bin/chromium';
 const fixtureBin = process.env.HEARTH_FIXTURE_BIN;
@@ -47,12 +46,8 @@ async function waitFor(check, what, timeoutMs = 60_000) {
 before(async () => {
   if (skip) return;
   home = tempDir('hearth-ui-chat-');
-  const embedder = path.join(home.dir, 'embedder.gguf');
-  const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
+  installTestModels(home.dir, { storiesFile: stories });
   const env = { HEARTH_HOME: home.dir };
-  assert.equal(runHearth(['create', 'embedder', '--from', embedder], { env }).status, 0);
-  assert.equal(runHearth(['create', 'stories', '--from', stories], { env }).status, 0);
   server = await startServer(['--threads', '1'], { env });
   const created = await fetch(`${server.url}/api/v1/workspaces`, {
     method: 'POST', body: JSON.stringify({ slug: 'animals', embedder: 'embedder', chat_model: 'stories',

@@ -7,11 +7,10 @@
 // beside HEARTH_BIN, i.e. in the build directory; printed in the log).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+import { startServer, tempDir, installTestModels } from '../support/hearth_process.mjs';
 
 const kChromium = '/usr/bin/chromium';
 const kPassword = 'correct horse battery';
@@ -70,11 +69,8 @@ async function api(method, route, body) {
 before(async () => {
   if (skip) return;
   home = tempDir('hearth-ui-');
-  const embedder = path.join(home.dir, 'embedder.gguf');
-  const made = spawnSync(fixtureBin, ['embedder', '--preset', 'tiny', '--out', embedder], { encoding: 'utf8' });
-  assert.equal(made.status, 0, made.stderr);
+  installTestModels(home.dir);
   const env = { HEARTH_HOME: home.dir };
-  assert.equal(runHearth(['create', 'embedder', '--from', embedder], { env }).status, 0);
   server = await startServer(['--ingest-workers', '1'],
                              { env: { ...env, HEARTH_ADMIN_PASSWORD: kPassword, HEARTH_ADMIN_NAME: 'boss' } });
   shots = process.env.HEARTH_UI_SCREENSHOTS
