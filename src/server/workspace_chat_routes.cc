@@ -139,8 +139,8 @@ void StreamAnswer(AnswerService& answers, Metrics* metrics, PreparedAnswer& prep
         return still_allowed.Check().ok() && WriteSseEvent(sink, "token", {{"text", piece.text}});
       },
       shutdown);
-  if (!still_allowed.Check().ok()) {
-    WriteSseEvent(sink, "error", {{"error", still_allowed.Check().message()}});
+  if (const Status allowed = still_allowed.Check(); !allowed.ok()) {
+    WriteSseEvent(sink, "error", {{"error", allowed.message()}});
   } else if (answer.ok()) {
     RecordAnswer(metrics, *answer);
     WriteSseEvent(sink, "done", AnswerJson(*answer, /*complete=*/true));
