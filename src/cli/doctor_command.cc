@@ -1,7 +1,8 @@
-// `hearth doctor`: the quantization advisor (models/quantization_advisor.h).
-// For this machine's memory and budget and a model (installed, or a
-// parameter count), prints each quantization type's estimated memory at a
-// context, which fit beside the embedder and reranker, and the recommendation.
+// `hearth doctor`: the quantization advisor (models/doctor_report.h). For
+// this machine's memory and budget and a model (installed, or a parameter
+// count), prints each quantization type's estimated memory at a context,
+// which fit beside the embedder and reranker, and the recommendation; with
+// no model, the recommended quantization of each common size.
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -13,62 +14,23 @@
 #include "cli/global_options.h"
 #include "cli/store_verbs.h"
 #include "models/model_store.h"
-#include "models/quantization_advisor.h"
+#include "models/doctor_report.h"
 
 namespace hearth::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "hearth doctor (--params 8B | --model NAME) [--ctx N] [--embedder NAME] [--reranker NAME] "
+    "hearth doctor [--params 8B | --model NAME] [--ctx N] [--embedder NAME] [--reranker NAME] "
     "[--budget SIZE]";
 
-// Companions are sized at this context (embedders and rerankers read short
-// chunks; their KV cache, when they have one, is small).
-constexpr int32_t kCompanionContext = 2048;
-
-struct DoctorFlags {
-  std::string params;
-  std::string model;
-  int context = 4096;
-  std::string embedder;
-  std::string reranker;
-  uint64_t budget = 0;
-};
-
-void BindDoctorFlags(OptionBinder& binder, DoctorFlags& flags) {
-  binder.Bind("params", "", &flags.params, "a model's size in parameters: 1B, 3B, 8B, 500M");
-  binder.Bind("model", "", &flags.model, "an installed model to advise on");
-  binder.Bind("ctx", "", &flags.context, "context length the model will run with");
-  binder.Bind("embedder", "", &flags.embedder, "installed embedding model that stays loaded too");
-  binder.Bind("reranker", "", &flags.reranker, "installed reranker that stays loaded too");
-  binder.BindBytes("budget", "", &flags.budget,
+void BindDoctorFlags(OptionBinder& binder, DoctorQuery& query) {
+  binder.Bind("params", "", &query.params, "a model's size in parameters: 1B, 3B, 8B, 500M");
+  binder.Bind("model", "", &query.model, "an installed model to advise on");
+  binder.Bind("ctx", "", &query.context, "context length the model will run with");
+  binder.Bind("embedder", "", &query.embedder, "installed embedding model that stays loaded too");
+  binder.Bind("reranker", "", &query.reranker, "installed reranker that stays loaded too");
+  binder.BindBytes("budget", "", &query.budget,
                    "memory hearth may use; 0 = RAM minus max(2 GiB, 10%)");
-}
-
-// Opens the store on first use: advice on a parameter count needs none.
-class StoreAccess {
- public:
-  explicit StoreAccess(const GlobalOptions& global) : global_(global) {}
-  StatusOr<GgufSummary> Gguf(const std::string& text) {
-    if (store_ == nullptr) {
-      ASSIGN_OR_RETURN(store_, OpenModelStore(global_));
-    }
-    ASSIGN_OR_RETURN(ModelName name, ParseModelName(text));
-    ASSIGN_OR_RETURN(ResolvedModel model, store_->Resolve(name));
-    if (!model.gguf) return InvalidArgumentError("'" + text + "' is a remote model, not a GGUF");
-    return *model.gguf;
-  }
-
- private:
-  const GlobalOptions& global_;
-  std::unique_ptr<ModelStore> store_;
-};
-
-StatusOr<Companion> LoadCompanion(StoreAccess& store, std::string role, const std::string& name) {
-  ASSIGN_OR_RETURN(GgufSummary gguf, store.Gguf(name));
-  ModelLoadOptions options;
-  options.context_length = kCompanionContext;
-  return Companion{std::move(role), name, EstimateFootprint(gguf, options).total()};
 }
 
 std::string Cell(uint64_t bytes) { return FormatByteSize(bytes); }
@@ -89,49 +51,69 @@ void PrintTable(const Advice& advice) {
   }
 }
 
-Status Doctor(const GlobalOptions& global, const DoctorFlags& flags) {
-  if (flags.params.empty() == flags.model.empty()) {
-    return InvalidArgumentError("name a model with --model NAME or a size with --params 8B");
-  }
-  if (flags.context <= 0) return InvalidArgumentError("--ctx must be positive");
-  ASSIGN_OR_RETURN(MachineMemory machine, ReadMachineMemory());
-  StoreAccess store(global);
-  AdviceRequest request;
-  if (!flags.model.empty()) {
-    ASSIGN_OR_RETURN(GgufSummary gguf, store.Gguf(flags.model));
-    request.model = ModelFromGguf(flags.model, gguf);
-  } else {
-    ASSIGN_OR_RETURN(uint64_t parameters, ParseParameterCount(flags.params));
-    request.model = ModelForParameterCount(parameters);
-  }
-  for (const auto& [role, name] : {std::pair{"embedder", flags.embedder},
-                                   std::pair{"reranker", flags.reranker}}) {
-    if (name.empty()) continue;
-    ASSIGN_OR_RETURN(Companion companion, LoadCompanion(store, role, name));
-    request.companions.push_back(std::move(companion));
-  }
-  request.context_length = flags.context;
-  request.budget = flags.budget != 0 ? flags.budget : DefaultBudget(machine.total);
-  const Advice advice = AdviseQuantization(request);
+std::string Recommendation(const Advice& advice) {
+  return advice.recommended ? std::string(GetQuantizationTypeInfo(*advice.recommended).name)
+                            : std::string("none");
+}
 
-  std::cout << "machine: " << Cell(machine.total) << " RAM, " << Cell(machine.available)
-            << " available now\n"
-            << "budget:  " << Cell(request.budget)
-            << (flags.budget != 0 ? " (--budget)" : " (RAM minus max(2 GiB, 10%))") << "\n"
-            << "model:   " << request.model.label << ", "
-            << request.model.parameter_count << " parameters, context " << flags.context
-            << (flags.model.empty() ? " (shape of the nearest common model)" : "") << "\n";
-  for (const Companion& companion : request.companions) {
+void PrintHeader(const DoctorReport& report) {
+  std::cout << "machine: " << Cell(report.machine.total) << " RAM, "
+            << Cell(report.machine.available) << " available now\n"
+            << "budget:  " << Cell(report.budget)
+            << (report.budget_given ? " (--budget)" : " (RAM minus max(2 GiB, 10%))") << "\n";
+  for (const Companion& companion : report.companions) {
     std::cout << "beside:  " << companion.role << " " << companion.label << " "
               << Cell(companion.bytes) << "\n";
   }
-  std::cout << "\n";
-  PrintTable(advice);
+}
+
+// No model named: one line per common size.
+void PrintOverview(const DoctorReport& report) {
+  std::cout << "context: " << report.context << "\n\n"
+            << std::left << std::setw(6) << "size" << std::setw(12) << "recommended"
+            << std::right << std::setw(11) << "total" << "  pull\n";
+  for (const SizedAdvice& sized : report.advice) {
+    uint64_t total = 0;
+    for (const AdviceRow& row : sized.advice.rows) {
+      if (sized.advice.recommended && row.type == *sized.advice.recommended) {
+        total = row.footprint.total();
+      }
+    }
+    std::cout << std::left << std::setw(6) << sized.model.label << std::setw(12)
+              << Recommendation(sized.advice) << std::right << std::setw(11)
+              << (total != 0 ? Cell(total) : std::string("-")) << "  "
+              << (sized.suggested_pull.empty() ? "does not fit" : sized.suggested_pull) << "\n";
+  }
+  const SizedAdvice* largest = LargestComfortableSize(report);
   std::cout << "\n"
-            << (advice.recommended
-                    ? "recommended: " + std::string(GetQuantizationTypeInfo(*advice.recommended).name)
-                    : std::string("recommended: none"))
-            << " (" << advice.explanation << ")\n";
+            << (largest != nullptr ? "largest comfortable size: " + largest->model.label + " at " +
+                                         Recommendation(largest->advice)
+                                   : std::string("no common size fits this budget"))
+            << "\nfor one model's table: hearth doctor --params 8B (or --model NAME)\n";
+}
+
+void PrintOne(const DoctorReport& report, const DoctorQuery& query) {
+  const SizedAdvice& sized = report.advice.front();
+  std::cout << "model:   " << sized.model.label << ", " << sized.model.parameter_count
+            << " parameters, context " << report.context
+            << (query.model.empty() ? " (shape of the nearest common model)" : "") << "\n\n";
+  PrintTable(sized.advice);
+  std::cout << "\nrecommended: " << Recommendation(sized.advice) << " ("
+            << sized.advice.explanation << ")\n";
+}
+
+Status Doctor(const GlobalOptions& global, const DoctorQuery& query) {
+  std::unique_ptr<ModelStore> store;
+  if (!query.model.empty() || !query.embedder.empty() || !query.reranker.empty()) {
+    ASSIGN_OR_RETURN(store, OpenModelStore(global));
+  }
+  ASSIGN_OR_RETURN(DoctorReport report, BuildDoctorReport(store.get(), query));
+  PrintHeader(report);
+  if (query.model.empty() && query.params.empty()) {
+    PrintOverview(report);
+  } else {
+    PrintOne(report, query);
+  }
   return OkStatus();
 }
 
@@ -139,10 +121,10 @@ Status Doctor(const GlobalOptions& global, const DoctorFlags& flags) {
 
 int RunDoctor(const CommandArgs& args) {
   GlobalOptions global;
-  DoctorFlags flags;
+  DoctorQuery query;
   OptionBinder binder;
   BindGlobalOptions(binder, global);
-  BindDoctorFlags(binder, flags);
+  BindDoctorFlags(binder, query);
   CommandArgs positional;
   if (auto exit_code = ParseVerbFlags(binder, kUsage, args, &positional)) return *exit_code;
   if (!positional.empty()) {
@@ -151,7 +133,7 @@ int RunDoctor(const CommandArgs& args) {
     return kExitUsage;
   }
   Status status = ApplyGlobalOptions(global);
-  if (status.ok()) status = Doctor(global, flags);
+  if (status.ok()) status = Doctor(global, query);
   if (!status.ok()) {
     std::cerr << "hearth doctor: " << status.message() << "\n";
     return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;

@@ -20,18 +20,6 @@ std::filesystem::path TemporaryOutputPath(const ModelStore& store) {
                          std::to_string(counter.fetch_add(1)) + ".gguf");
 }
 
-CreateSpec DerivedSpec(const ResolvedModel& source, const std::filesystem::path& file) {
-  CreateSpec spec;
-  spec.from_file = file;
-  if (source.manifest.FindLayer(kTemplateLayerType) != nullptr) {
-    spec.template_text = source.template_text;
-  }
-  if (source.manifest.FindLayer(kSystemLayerType) != nullptr) spec.system = source.system;
-  if (source.manifest.FindLayer(kLicenseLayerType) != nullptr) spec.license = source.license;
-  spec.parameters = source.parameters;
-  return spec;
-}
-
 // Removes the temporary output whether the import succeeded or not.
 class TemporaryFile {
  public:
@@ -49,6 +37,30 @@ class TemporaryFile {
 };
 
 }  // namespace
+
+CreateSpec InheritedSpec(const ResolvedModel& source) {
+  CreateSpec spec;
+  if (source.manifest.FindLayer(kTemplateLayerType) != nullptr) {
+    spec.template_text = source.template_text;
+  }
+  if (source.manifest.FindLayer(kSystemLayerType) != nullptr) spec.system = source.system;
+  if (source.manifest.FindLayer(kLicenseLayerType) != nullptr) spec.license = source.license;
+  spec.parameters = source.parameters;
+  return spec;
+}
+
+StatusOr<QuantizedModel> QuantizeIntoStore(ModelStore& store,
+                                           const std::filesystem::path& source_file,
+                                           CreateSpec spec, const ModelName& target,
+                                           const QuantizeOptions& options) {
+  TemporaryFile temporary(TemporaryOutputPath(store));
+  ASSIGN_OR_RETURN(QuantizeReport report, QuantizeFile(source_file, temporary.path(), options));
+  spec.from_model.reset();
+  spec.remote.reset();
+  spec.from_file = temporary.path();
+  ASSIGN_OR_RETURN(ModelEntry entry, store.Create(target, spec));
+  return QuantizedModel{std::move(entry), std::move(report)};
+}
 
 StatusOr<ModelName> DefaultQuantizedName(const ModelName& source, QuantizationType type) {
   std::string tag = source.tag() + "-" + std::string(GetQuantizationTypeInfo(type).name);
@@ -79,11 +91,12 @@ StatusOr<QuantizedModel> QuantizeStoredModel(ModelStore& store, const ModelName&
     return InvalidArgumentError("'" + source.DisplayName() +
                                 "' is a remote model; only local GGUF models can be quantized");
   }
-  TemporaryFile temporary(TemporaryOutputPath(store));
-  StatusOr<QuantizeReport> report = QuantizeFile(resolved.model_path, temporary.path(), options);
-  if (!report.ok()) return report.status().WithContext("quantizing '" + source.DisplayName() + "'");
-  ASSIGN_OR_RETURN(ModelEntry entry, store.Create(name, DerivedSpec(resolved, temporary.path())));
-  return QuantizedModel{std::move(entry), std::move(*report)};
+  StatusOr<QuantizedModel> quantized =
+      QuantizeIntoStore(store, resolved.model_path, InheritedSpec(resolved), name, options);
+  if (!quantized.ok()) {
+    return quantized.status().WithContext("quantizing '" + source.DisplayName() + "'");
+  }
+  return quantized;
 }
 
 }  // namespace hearth

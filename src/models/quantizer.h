@@ -95,6 +95,19 @@ struct QuantizedModel {
   QuantizeReport report;
 };
 
+// The layers a quantized copy of `source` keeps: its template, system
+// prompt, licence and parameters (the weights come from the new file).
+CreateSpec InheritedSpec(const ResolvedModel& source);
+
+// Quantizes the GGUF file `source_file` and installs the result as `target`
+// with `spec`'s template, system prompt, licence and parameters (its from_*
+// fields are ignored). Errors: as QuantizeFile and ModelStore::Create. The
+// store is unchanged on error.
+StatusOr<QuantizedModel> QuantizeIntoStore(ModelStore& store,
+                                           const std::filesystem::path& source_file,
+                                           CreateSpec spec, const ModelName& target,
+                                           const QuantizeOptions& options);
+
 // Quantizes the installed model `source` and installs the result as `target`
 // (DefaultQuantizedName when nullopt). Errors: as ModelStore::Resolve and
 // Create, QuantizeFile; InvalidArgument for a remote model or a target equal

@@ -25,6 +25,8 @@
 #include "server/resource_resolver.h"
 #include "server/route_table.h"
 #include "server/system_routes.h"
+#include "server/doctor_routes.h"
+#include "server/model_pin_route.h"
 #include "server/system_status_routes.h"
 #include "server/web_routes.h"
 #include "server/workspace_chat_routes.h"
@@ -217,6 +219,8 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
   internal::RegisterWebRoutes(impl->routes);
   internal::RegisterSystemRoutes(impl->routes, routed);
   internal::RegisterSystemStatusRoutes(impl->routes, routed);
+  internal::RegisterDoctorRoutes(impl->routes, routed);
+  internal::RegisterModelPinRoute(impl->routes, routed);
   internal::RegisterModelRoutes(impl->routes, routed);
   internal::RegisterOllamaAdminRoutes(impl->routes, routed);
   internal::RegisterOllamaChatRoute(impl->routes, routed);

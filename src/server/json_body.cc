@@ -73,4 +73,8 @@ void SetJson(httplib::Response& response, const nlohmann::json& body) {
                        kJsonContentType);
 }
 
+std::string NdjsonLine(const nlohmann::json& object) {
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace hearth::internal

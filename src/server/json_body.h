@@ -44,6 +44,9 @@ StatusOr<std::optional<std::chrono::seconds>> KeepAliveField(const nlohmann::jso
 void SetJsonError(httplib::Response& response, const Status& status);
 void SetJson(httplib::Response& response, const nlohmann::json& body);
 
+// One NDJSON line: `object` on one line (invalid UTF-8 replaced) and "\n".
+std::string NdjsonLine(const nlohmann::json& object);
+
 }  // namespace hearth::internal
 
 #endif  // HEARTH_SERVER_JSON_BODY_H_

@@ -36,7 +36,7 @@ void StreamGeneration(std::shared_ptr<ModelLease> lease, OllamaGenerate call,
                       httplib::DataSink& sink) {
   const std::string model = call.model.model.DisplayName();
   auto write_line = [&sink](const json& line) {
-    std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    std::string text = NdjsonLine(line);
     return sink.write(text.data(), text.size());
   };
   StatusOr<GenerateResult> result = lease->backend().Generate(

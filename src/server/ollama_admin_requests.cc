@@ -1,6 +1,7 @@
 #include "server/ollama_admin_requests.h"
 
 #include "base/status_macros.h"
+#include "models/quantization_type.h"
 #include "server/json_body.h"
 
 namespace hearth::internal {
@@ -36,11 +37,6 @@ StatusOr<std::string> ParameterText(const std::string& name, const json& value) 
 }
 
 Status RefuseUnsupported(const json& body) {
-  if (body.contains("quantize") && !body["quantize"].is_null()) {
-    return FailedPreconditionError(
-        "\"quantize\" is not supported by /api/create here; create the model, then run "
-        "`hearth quantize`");
-  }
   if (body.contains("modelfile") && !body["modelfile"].is_null()) {
     return InvalidArgumentError(
         "the legacy \"modelfile\" field is not supported; send \"from\" or \"files\" with "
@@ -69,6 +65,15 @@ StatusOr<Digest> FilesField(const json& files) {
     gguf = *parsed;
   }
   return *gguf;
+}
+
+// "quantize": "q4_K_M" (any case), one of `hearth quantize --type`'s targets.
+StatusOr<std::optional<QuantizationType>> QuantizeField(const json& body) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, OptionalString(body, "quantize"));
+  if (!text) return std::optional<QuantizationType>();
+  StatusOr<QuantizationType> type = ParseQuantizeTarget(*text);
+  if (!type.ok()) return InvalidArgumentError("\"quantize\": " + type.status().message());
+  return std::optional<QuantizationType>(*type);
 }
 
 // Ollama's license may be one string or a list of them.
@@ -135,6 +140,7 @@ StatusOr<OllamaCreate> ParseOllamaCreate(const json& body) {
   ASSIGN_OR_RETURN(call.spec.system, OptionalString(body, "system"));
   ASSIGN_OR_RETURN(call.spec.license, LicenseField(body));
   ASSIGN_OR_RETURN(call.spec.parameters, ParametersField(body));
+  ASSIGN_OR_RETURN(call.quantize, QuantizeField(body));
   ASSIGN_OR_RETURN(call.stream, StreamField(body));
   return call;
 }

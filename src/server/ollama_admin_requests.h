@@ -16,6 +16,7 @@
 #include "base/status.h"
 #include "models/model_name.h"
 #include "models/model_store.h"
+#include "models/quantization_type.h"
 #include "nlohmann/json.hpp"
 #include "store/digest.h"
 
@@ -33,6 +34,8 @@ struct OllamaCreate {
   std::optional<ModelName> from;
   std::optional<Digest> model_blob;  // the one GGUF of "files"
   CreateSpec spec;
+  // "quantize": the model is stored quantized to this type.
+  std::optional<QuantizationType> quantize;
   bool stream = true;
 };
 

@@ -70,11 +70,22 @@ TEST(OllamaAdminRequests, CreateAcceptsNullLegacyFields) {
   EXPECT_EQ(call->from->DisplayName(), "a:latest");
 }
 
-TEST(OllamaAdminRequests, CreateSaysQuantizeIsNotSupportedHere) {
+TEST(OllamaAdminRequests, CreateReadsQuantizeInAnyCase) {
   StatusOr<OllamaCreate> call =
-      ParseOllamaCreate(json{{"model", "x"}, {"from", "a"}, {"quantize", "q4_K_M"}});
-  EXPECT_EQ(call.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(call.status().message().find("hearth quantize"), std::string::npos);
+      ParseOllamaCreate(json{{"model", "x"}, {"from", "a"}, {"quantize", "Q4_K_M"}});
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  ASSERT_TRUE(call->quantize.has_value());
+  EXPECT_EQ(*call->quantize, QuantizationType::kQ4_K_M);
+  EXPECT_FALSE(ParseOllamaCreate(json{{"model", "x"}, {"from", "a"}})->quantize.has_value());
+}
+
+TEST(OllamaAdminRequests, CreateRefusesAnUnknownQuantizeTypeNamingTheChoices) {
+  for (const json& value : {json("q3"), json("f16"), json(4), json("")}) {
+    StatusOr<OllamaCreate> call =
+        ParseOllamaCreate(json{{"model", "x"}, {"from", "a"}, {"quantize", value}});
+    EXPECT_EQ(call.status().code(), StatusCode::kInvalidArgument) << value.dump();
+    EXPECT_NE(call.status().message().find("quantize"), std::string::npos) << value.dump();
+  }
 }
 
 TEST(OllamaAdminRequests, CopyNeedsBothNames) {

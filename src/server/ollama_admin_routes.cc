@@ -12,6 +12,7 @@
 #include "models/scheduler.h"
 #include "server/json_body.h"
 #include "server/ollama_admin_requests.h"
+#include "server/ollama_quantized_create.h"
 #include "server/ollama_show_json.h"
 
 namespace hearth::internal {
@@ -19,16 +20,12 @@ namespace {
 
 using nlohmann::json;
 
-std::string Line(const json& object) {
-  return object.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
 // Answers with the status lines of a finished step: NDJSON, or the last one.
 void SetStatusLines(httplib::Response& response, const std::vector<std::string>& statuses,
                     bool stream) {
   if (!stream) return SetJson(response, json{{"status", statuses.back()}});
   std::string body;
-  for (const std::string& status : statuses) body += Line(json{{"status", status}});
+  for (const std::string& status : statuses) body += NdjsonLine(json{{"status", status}});
   response.set_content(body, kNdjsonContentType);
 }
 
@@ -63,6 +60,7 @@ void HandleCreate(ModelStore& store, const httplib::Request& request, httplib::R
   if (!body.ok()) return SetJsonError(response, body.status());
   StatusOr<OllamaCreate> call = ParseOllamaCreate(*body);
   if (!call.ok()) return SetJsonError(response, call.status());
+  if (call->quantize) return HandleQuantizedCreate(store, *call, response);
   Status source = FillSource(store, *call);
   if (!source.ok()) return SetJsonError(response, source);
   StatusOr<ModelEntry> created = store.Create(call->model, call->spec);
@@ -113,7 +111,7 @@ json ProgressJson(const PullProgress& progress) {
 void StreamPull(const ModelPuller& puller, const std::string& name, httplib::DataSink& sink) {
   std::stop_source stop;
   auto write = [&](const json& line) {
-    std::string text = Line(line);
+    std::string text = NdjsonLine(line);
     if (!stop.stop_requested() && !sink.write(text.data(), text.size())) stop.request_stop();
   };
   Status pulled = puller.Pull(

@@ -72,7 +72,7 @@ json FinalJson(const PreparedChat& chat, const GenerateResult& result, const Par
 }
 
 void WriteLine(httplib::DataSink& sink, const json& line, bool* ok) {
-  std::string text = line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  std::string text = NdjsonLine(line);
   *ok = *ok && sink.write(text.data(), text.size());
 }
 

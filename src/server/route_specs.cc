@@ -14,6 +14,7 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/api/version", A::kRead, L::kPublic},
     {"GET", "/metrics", A::kRead, L::kSystem},
     {"GET", "/api/v1/system", A::kRead, L::kSystem},
+    {"GET", "/api/v1/doctor", A::kRead, L::kSystem},
     // Sign-in and the signed-in user.
     {"POST", "/api/v1/auth/login", A::kRead, L::kPublic},
     {"POST", "/api/v1/auth/logout", A::kRead, L::kSystem},
@@ -38,6 +39,7 @@ constexpr RouteSpec kRoutes[] = {
     {"POST", "/api/embed", A::kChat, L::kModel},
     {"POST", "/api/embeddings", A::kChat, L::kModel},
     {"POST", "/api/create", A::kAdmin, L::kModel},
+    {"POST", "/api/v1/models/pin", A::kAdmin, L::kModel},
     {"POST", "/api/copy", A::kAdmin, L::kModel},
     {"DELETE", "/api/delete", A::kAdmin, L::kModel},
     {"POST", "/api/pull", A::kAdmin, L::kModel},

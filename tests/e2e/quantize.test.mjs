@@ -105,7 +105,16 @@ test('doctor prints a row per type and a recommendation for a parameter count', 
   assert.equal(none.status, 0, none.stderr);
   assert.match(none.stdout, /^recommended: none \(no type fits/m);
 
-  const usage = runHearth(['doctor']);
+  const usage = runHearth(['doctor', '--params', '1B', '--model', 'stories']);
   assert.equal(usage.status, 2);
-  assert.match(usage.stderr, /--model NAME or a size with --params/);
+  assert.match(usage.stderr, /a model or a size \(params\), not both/);
+});
+
+test('doctor with no model recommends a quantization for each common size beside an embedder', () => {
+  const { status, stdout, stderr } = runHearth(['doctor', '--budget', '6GiB']);
+  assert.equal(status, 0, stderr);
+  assert.match(stdout, /^beside: +embedder a typical embedder \(nomic-embed-text, F16\) 384 MiB$/m);
+  assert.match(stdout, /^1B +q8_0 .* llama3\.2:1b-instruct-q8_0$/m);
+  assert.match(stdout, /^70B +none +- +does not fit$/m);
+  assert.match(stdout, /^largest comfortable size: \S+ at q\w+$/m);
 });
