@@ -136,20 +136,31 @@ class App {
   }
 
   uploadOne(path, file, onProgress) {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return this.post(path, form, file.name, onProgress);
+  }
+
+  // POSTs a File or Blob as the raw request body (e.g. a model blob).
+  uploadRaw(path, file, onProgress) {
+    return this.post(path, file, file.name ?? 'the file', onProgress);
+  }
+
+  // POSTs `body` (FormData or Blob) with upload progress: onProgress(loaded,
+  // total). Resolves to {status, body}; a network failure is {status: 0}.
+  post(path, body, label, onProgress) {
     return new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', path);
       const token = csrfToken();
       if (token) xhr.setRequestHeader('X-CSRF-Token', token);
-      xhr.upload.addEventListener('progress', (event) => onProgress(event.loaded, event.total || file.size));
+      xhr.upload.addEventListener('progress', (event) => onProgress?.(event.loaded, event.total || body.size));
       xhr.addEventListener('load', () => {
         if (xhr.status === 401) this.signedOut();
         resolve({ status: xhr.status, body: parseData(xhr.responseText) });
       });
-      xhr.addEventListener('error', () => resolve({ status: 0, body: { error: `could not send ${file.name}` } }));
-      const form = new FormData();
-      form.append('file', file, file.name);
-      xhr.send(form);
+      xhr.addEventListener('error', () => resolve({ status: 0, body: { error: `could not send ${label}` } }));
+      xhr.send(body);
     });
   }
 

@@ -213,6 +213,34 @@ test('the CLI verbs that talk to the server send HEARTH_API_KEY', { skip }, asyn
   assert.equal(withKey.status, 0, withKey.stderr);
 });
 
+test('bad key and user requests get a clear error and change nothing', { skip }, async () => {
+  const boss = await login('boss');
+  const before = (await call('GET', '/api/v1/keys', { headers: boss.headers })).body.keys.length;
+  for (const [body, status, pattern] of [
+    [{ name: 'k' }, 400, /actions/],
+    [{ name: 'k', actions: [] }, 400, /actions/],
+    [{ name: 'k', actions: ['fly'] }, 400, /unknown key action/],
+    [{ name: 'k', actions: ['read'], workspaces: [] }, 400, /workspaces/],
+    [{ name: 'k', actions: ['read'], workspaces: [7] }, 400, /slugs/],
+    [{ name: 'k', actions: ['read'], workspaces: ['no-such-space'] }, 404, /no-such-space|not found/i],
+    [{ actions: ['read'] }, 400, /name/],
+  ]) {
+    const answer = await call('POST', '/api/v1/keys', { headers: boss.headers, body });
+    assert.equal(answer.status, status, JSON.stringify([body, answer.body]));
+    assert.match(answer.body.error, pattern);
+  }
+  assert.equal((await call('GET', '/api/v1/keys', { headers: boss.headers })).body.keys.length, before);
+  const victim = await makeUser(boss, 'vic', 'default');
+  for (const body of [{ role: 'emperor' }, { role: 3 }, { suspended: 'yes' }]) {
+    const answer = await call('PATCH', `/api/v1/users/${victim.id}`, { headers: boss.headers, body });
+    assert.equal(answer.status, 400, JSON.stringify([body, answer.body]));
+  }
+  const after = await call('GET', `/api/v1/users/${victim.id}`, { headers: boss.headers });
+  assert.equal(after.body.role, 'default');
+  assert.equal(after.body.suspended, false);
+  assert.equal((await call('PATCH', '/api/v1/users/999999', { headers: boss.headers, body: { role: 'manager' } })).status, 404);
+});
+
 test('threads are private to their owner, even within a shared workspace', { skip }, async () => {
   const boss = await login('boss');
   assert.equal((await call('POST', '/api/v1/workspaces', { headers: boss.headers, body: { slug: 'team' } })).status, 201);

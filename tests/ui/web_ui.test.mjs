@@ -57,6 +57,18 @@ async function waitForText(locator, pattern, timeoutMs = 20_000) {
   throw new Error(`waited for ${pattern} but saw ${JSON.stringify(text)}`);
 }
 
+// Polls until the input's value is `value`; fails with the last value seen.
+async function waitForValue(input, value, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = await input.inputValue();
+    if (seen === value) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`waited for the value ${JSON.stringify(value)} but saw ${JSON.stringify(seen)}`);
+}
+
 async function api(method, route, body) {
   return page.evaluate(async ({ method, route, body }) => {
     const token = document.cookie.match(/hearth_csrf=([^;]+)/)?.[1] ?? '';
@@ -111,11 +123,19 @@ test('a visitor gets the sign-in form; a wrong password is refused; the right on
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).waitFor();
 });
 
-test('the welcome page explains the two models and lists what is installed', { skip }, async () => {
+test('the welcome page explains the two models, lists what is installed and gives the doctor\'s advice', { skip }, async () => {
   await page.goto(server.url + '/#/welcome');
   await page.getByRole('heading', { name: 'Welcome to hearth' }).waitFor();
   await waitForText(page.getByTestId('installed-models'), /embedder:latest/);
-  assert.ok(await page.getByRole('link', { name: 'Get models' }).isVisible());
+  const advice = (await api('GET', '/api/v1/doctor')).body;
+  await waitForText(page.getByTestId('doctor-machine'), /This machine has .* of memory; hearth may use/);
+  const recommendation = await page.getByTestId('doctor-recommendation').textContent();
+  const best = advice.advice.find((sized) => sized.model === advice.largest_comfortable);
+  assert.ok(recommendation.includes(`${best.model} parameters at ${best.recommended}`), recommendation);
+  assert.equal(await page.getByTestId('doctor-table').locator('tbody tr').count(), advice.advice.length);
+  // A suggestion fills the pull form.
+  await page.getByRole('button', { name: `Pull ${best.suggested_pull}` }).click();
+  assert.equal(await page.getByTestId('pull-name').inputValue(), best.suggested_pull);
   await screenshot('welcome');
 });
 
@@ -136,7 +156,7 @@ test('changing settings applies them; an out-of-range value shows the error and 
   await page.goto(server.url + '/#/w/notes/settings');
   const topK = page.getByLabel('Passages per question');
   await waitForText(page.locator('#setting-top_k-hint'), /Default: 6/);
-  assert.equal(await topK.inputValue(), '6');
+  await waitForValue(topK, '6');  // the form is drawn first, then filled from the server
   await topK.fill('0');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await waitForText(page.getByTestId('settings-error'), /top_k/);
@@ -230,6 +250,16 @@ test('narrow and dark: the documents page at 360 px in dark mode', { skip }, asy
   assert.equal(background, 'rgb(23, 21, 19)', 'the dark palette applies');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+  // The documents table reflows into one card per document, nothing to scroll sideways.
+  const layout = await page.evaluate(() => {
+    const list = document.querySelector('[data-testid="document-list"]');
+    const row = list.querySelector('tbody tr');
+    const label = getComputedStyle(row.querySelector('td'), '::before').content;
+    return { display: getComputedStyle(row).display, label, wider: list.scrollWidth - list.parentElement.clientWidth };
+  });
+  assert.equal(layout.display, 'block');
+  assert.equal(layout.label, '"Name"');
+  assert.ok(layout.wider <= 0, `the documents table is ${layout.wider} px wider than its box`);
   await screenshot('documents-narrow-dark');
   await page.setViewportSize({ width: 1200, height: 900 });
   await page.emulateMedia({ colorScheme: 'light' });

@@ -64,7 +64,7 @@ class DocumentsPage {
       zone.classList.remove('over');
       this.uploadFiles([...(event.dataTransfer?.files ?? [])]);
     });
-    const table = app.el('div', { class: 'table-wrap' }, app.el('table', { testid: 'document-list' },
+    const table = app.el('div', { class: 'table-wrap' }, app.el('table', { class: 'reflow', testid: 'document-list' },
       app.el('thead', {}, app.el('tr', {}, ['Name', 'Format', 'Status', 'Pages', 'Pinned', 'Actions']
         .map((title) => app.el('th', { scope: 'col' }, title)))),
       this.list));
@@ -136,15 +136,16 @@ class DocumentsPage {
   documentRow(doc) {
     const app = this.app;
     const status = app.el('span', { class: `status ${doc.status}` }, doc.status);
-    const name = app.el('td', {}, doc.title && doc.title !== doc.name ? [doc.name, app.el('br'),
-                                   app.el('span', { class: 'muted' }, doc.title)] : doc.name);
-    const statusCell = app.el('td', {}, status, doc.error ? app.el('div', { class: 'error-text' }, doc.error) : null);
+    const cell = (label, ...children) => app.el('td', { dataset: { label } }, ...children);
+    const name = cell('Name', ...(doc.title && doc.title !== doc.name
+      ? [doc.name, app.el('br'), app.el('span', { class: 'muted' }, doc.title)] : [doc.name]));
+    const statusCell = cell('Status', status, doc.error ? app.el('div', { class: 'error-text' }, doc.error) : null);
     const pin = app.el('button', { type: 'button', 'aria-pressed': doc.pinned ? 'true' : 'false',
                                    onclick: () => this.pin(doc, !doc.pinned) }, doc.pinned ? 'Unpin' : 'Pin');
     const remove = app.el('button', { type: 'button', class: 'danger', onclick: () => this.remove(doc) }, 'Delete');
     return app.el('tr', { testid: 'document', dataset: { name: doc.name, status: doc.status } },
-      name, app.el('td', {}, doc.format ?? ''), statusCell, app.el('td', {}, String(doc.pages ?? '')),
-      app.el('td', {}, doc.pinned ? 'yes' : 'no'), app.el('td', {}, app.el('div', { class: 'actions' }, pin, remove)));
+      name, cell('Format', doc.format ?? ''), statusCell, cell('Pages', String(doc.pages ?? '')),
+      cell('Pinned', doc.pinned ? 'yes' : 'no'), cell('Actions', app.el('div', { class: 'actions' }, pin, remove)));
   }
 
   async pin(doc, pinned) {

@@ -1,10 +1,11 @@
 // The models page (#/models): the memory budget and what each loaded model
 // holds (GET /api/v1/system), installed models (GET /api/tags) with load,
-// unload and delete, pulling with progress (POST /api/pull, NDJSON), and
-// quantizing (POST /api/create with "quantize"; hearth answers 412 and names
-// the `hearth quantize` command, which the page shows).
-import { h, clear, confirmDialog, copyButton, errorText, formatBytes, formatTime, labelled, memoryBar, request,
-         section, setHidden, table } from './ui_parts.js';
+// unload, pin (POST /api/v1/models/pin) and delete, pulling and importing
+// with progress (model_install.js), and quantizing (POST /api/create with
+// "quantize", its status lines streamed).
+import { h, clear, confirmDialog, errorText, formatBytes, formatTime, labelled, memoryBar, request,
+         section, table } from './ui_parts.js';
+import { importForm, pullForm } from './model_install.js';
 
 const kQuantizeTypes = ['q4_K_M', 'q5_K_M', 'q6_K', 'q8_0', 'q4_0'];
 const kRefreshMs = 5000;
@@ -13,23 +14,22 @@ export async function mount(root, app) {
   const memory = h(app, 'div', { class: 'memory', testid: 'memory' });
   const installed = h(app, 'div', { testid: 'installed-models' });
   const running = h(app, 'div', { testid: 'loaded-models' });
-  const view = { app, memory, installed, running, loaded: new Map(), models: [], pullController: null };
+  const view = { app, memory, installed, running, loaded: new Map(), models: [] };
   const quantize = quantizeForm(view);
+  const pulling = pullForm(app, { onDone: () => refresh(view) });
 
   root.appendChild(h(app, 'h1', {}, 'Models'));
   root.appendChild(section(app, 'Memory', memory));
   root.appendChild(section(app, 'Loaded', running));
   root.appendChild(section(app, 'Installed', installed));
-  root.appendChild(section(app, 'Pull a model', pullForm(view)));
+  root.appendChild(section(app, 'Pull a model', pulling.element));
+  root.appendChild(section(app, 'Import a GGUF file', importForm(app, { onDone: () => refresh(view) })));
   root.appendChild(section(app, 'Quantize', quantize.element));
   view.refreshQuantize = quantize.refresh;
 
   await refresh(view);
   const timer = setInterval(() => refreshMemory(view), kRefreshMs);
-  return () => {
-    clearInterval(timer);
-    view.pullController?.abort();
-  };
+  return () => clearInterval(timer);
 }
 
 async function refresh(view) {
@@ -122,7 +122,9 @@ function modelActions(view, name, loaded) {
     return button;
   };
   const load = action('Load', () => generate(view, name, '30m', `${name} loaded`), { testid: 'model-load' });
-  const unload = action('Unload', () => generate(view, name, 0, `${name} unloaded`), { testid: 'model-unload' });
+  const pinned = Boolean(loaded?.pinned);
+  const unload = action('Unload', () => generate(view, name, 0, `${name} unloaded`),
+                        { testid: 'model-unload', disabled: pinned, title: pinned ? 'Unpin it first' : null });
   const remove = action('Delete', async () => {
     if (!await confirmDialog(app, 'Delete model', `Delete ${name}? Its files are removed unless another model uses them.`)) return;
     if (await request(app, 'DELETE', '/api/delete', { model: name }) !== null) {
@@ -130,7 +132,16 @@ function modelActions(view, name, loaded) {
       await refresh(view);
     }
   }, { class: 'danger', testid: 'model-delete' });
-  return loaded ? [unload, remove] : [load, remove];
+  const pin = action(pinned ? 'Unpin' : 'Pin', () => setPinned(view, name, !pinned),
+                     { testid: pinned ? 'model-unpin' : 'model-pin' });
+  return loaded ? [unload, pin, remove] : [load, pin, remove];
+}
+
+// A pinned model stays loaded, whatever its keep-alive, until unpinned.
+async function setPinned(view, name, pinned) {
+  const body = await request(view.app, 'POST', '/api/v1/models/pin', { model: name, pinned });
+  if (body !== null) view.app.toast(`${name} ${pinned ? 'pinned: it stays loaded' : 'unpinned'}`, 'ok');
+  await refresh(view);
 }
 
 // Ollama's load / unload: /api/generate with no prompt.
@@ -138,74 +149,6 @@ async function generate(view, name, keepAlive, done) {
   const body = await request(view.app, 'POST', '/api/generate', { model: name, keep_alive: keepAlive, stream: false });
   if (body !== null) view.app.toast(done, 'ok');
   await refresh(view);
-}
-
-function pullForm(view) {
-  const { app } = view;
-  const { field, input } = labelled(app, 'Model name',
-    h(app, 'input', { type: 'text', required: true, testid: 'pull-name', autocomplete: 'off',
-                      placeholder: 'e.g. llama3.2:1b or hf.co/ORG/REPO:Q4_K_M' }));
-  const button = h(app, 'button', { type: 'submit', class: 'primary', testid: 'pull-start' }, 'Pull');
-  const cancel = h(app, 'button', { type: 'button', hidden: true, testid: 'pull-cancel' }, 'Cancel');
-  const progress = h(app, 'progress', { class: 'pull-progress', max: 1, hidden: true, 'aria-label': 'Pull progress' });
-  const status = h(app, 'p', { class: 'pull-status', 'aria-live': 'polite', testid: 'pull-status' });
-  const form = h(app, 'form', { class: 'inline-form' }, field, button, cancel, progress, status);
-  cancel.addEventListener('click', () => view.pullController?.abort());
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const name = input.value.trim();
-    if (!name || view.pullController) return;
-    view.pullController = new AbortController();
-    button.disabled = true;
-    setHidden(cancel, false);
-    setHidden(progress, false);
-    progress.removeAttribute('value');
-    status.textContent = 'Starting…';
-    const outcome = await pull(view, name, progress, status);
-    status.textContent = outcome;
-    view.pullController = null;
-    button.disabled = false;
-    setHidden(cancel, true);
-    setHidden(progress, true);
-    await refresh(view);
-  });
-  return form;
-}
-
-// Streams /api/pull; returns the line to leave in the status.
-async function pull(view, name, progress, status) {
-  let error = null;
-  let succeeded = false;
-  const onLine = (raw) => {
-    const line = typeof raw === 'string' ? JSON.parse(raw) : raw;
-    if (line?.error) {
-      error = line.error;
-      return;
-    }
-    if (line?.status === 'success') succeeded = true;
-    if (line?.total > 0) {
-      progress.max = line.total;
-      progress.value = line.completed ?? 0;
-      status.textContent = `${line.status}: ${formatBytes(line.completed ?? 0)} of ${formatBytes(line.total)}`;
-    } else if (line?.status) {
-      progress.removeAttribute('value');
-      status.textContent = line.status;
-    }
-  };
-  try {
-    const result = await view.app.ndjson('/api/pull', { model: name, stream: true }, onLine,
-                                         view.pullController.signal);
-    if (result && typeof result.status === 'number' && result.status >= 400) error = errorText(result);
-  } catch (caught) {
-    if (caught?.name === 'AbortError') return 'Pull cancelled; pulling again resumes it.';
-    error = caught?.message ?? String(caught);
-  }
-  if (error) {
-    view.app.toast(`Pull of ${name} failed: ${error}`, 'error');
-    return `Failed: ${error}`;
-  }
-  if (succeeded) view.app.toast(`${name} pulled`, 'ok');
-  return succeeded ? `${name} is installed.` : 'The pull ended without success.';
 }
 
 function quantizeForm(view) {
@@ -238,27 +181,32 @@ function quantizeForm(view) {
   return { element: form, refresh };
 }
 
+// Streams /api/create with "quantize": each status line as it comes.
 async function quantize(view, from, type, name, output) {
   const { app } = view;
   clear(output);
   if (!from || !name) return;
-  let answer;
+  const status = h(app, 'p', { class: 'pull-status', testid: 'quantize-status' }, 'Starting…');
+  output.appendChild(status);
+  let error = null;
+  let succeeded = false;
   try {
-    answer = await app.api('POST', '/api/create', { model: name, from, quantize: type, stream: false });
-  } catch (error) {
-    output.appendChild(h(app, 'p', { class: 'error-text' }, error?.message ?? String(error)));
+    const result = await app.ndjson('/api/create', { model: name, from, quantize: type, stream: true }, (line) => {
+      if (line?.error) error = line.error;
+      if (line?.status === 'success') succeeded = true;
+      if (line?.status) status.textContent = line.status;
+    });
+    if (result.status >= 400) error = errorText(result);
+  } catch (caught) {
+    error = caught?.message ?? String(caught);
+  }
+  if (error || !succeeded) {
+    status.className = 'error-text';
+    status.textContent = `Failed: ${error ?? 'the quantization ended without success'}`;
+    app.toast(status.textContent, 'error');
     return;
   }
-  if (answer.status < 400) {
-    app.toast(`${name} created`, 'ok');
-    await refresh(view);
-    return;
-  }
-  output.appendChild(h(app, 'p', { class: answer.status === 412 ? 'muted' : 'error-text' }, errorText(answer)));
-  if (answer.status !== 412) return;
-  // The HTTP API does not quantize (yet): the command that does.
-  const command = `hearth quantize ${from} --type ${type} --as ${name}`;
-  output.appendChild(h(app, 'p', {}, 'Run this on the server’s machine:'));
-  output.appendChild(h(app, 'pre', { class: 'code-block' }, h(app, 'code', {}, command)));
-  output.appendChild(copyButton(app, 'Copy command', () => command));
+  status.textContent = `${name} is installed.`;
+  app.toast(`${name} created`, 'ok');
+  await refresh(view);
 }

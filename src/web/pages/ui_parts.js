@@ -170,11 +170,13 @@ export function confirmDialog(app, title, text, confirmLabel = 'Delete') {
 }
 
 // A table: `headers` are strings, each row an array of cells (nodes or text).
-// Wrapped in a box that scrolls sideways on narrow screens.
+// On narrow screens each row reflows into a card of "header: value" lines
+// (the `reflow` class and each cell's data-label, style.css).
 export function table(app, headers, rows, props = {}) {
-  return scrollBox(app, h(app, 'table', { class: 'data-table', ...props },
+  return scrollBox(app, h(app, 'table', { class: 'data-table reflow', ...props },
     h(app, 'thead', {}, h(app, 'tr', {}, headers.map((t) => h(app, 'th', { scope: 'col' }, t)))),
-    h(app, 'tbody', {}, rows.map((cells) => h(app, 'tr', {}, cells.map((c) => h(app, 'td', {}, c)))))));
+    h(app, 'tbody', {}, rows.map((cells) => h(app, 'tr', {}, cells.map((c, i) =>
+      h(app, 'td', { 'data-label': headers[i] ?? '' }, c)))))));
 }
 
 // Set through the CSSOM, which the CSP allows (style attributes it does not).
