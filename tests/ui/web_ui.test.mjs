@@ -273,6 +273,10 @@ test('the other pages load (photographed); no page raised an error or broke the 
     await page.waitForLoadState('networkidle');
     await screenshot(name);
   }
+  // The system page carries the doctor's advice, one row per common size.
+  await page.goto(`${server.url}/#/system`);
+  await waitForText(page.getByTestId('system-doctor-table'), /1B.*q8_0/);
+  assert.equal(await page.getByTestId('system-doctor-table').locator('tbody tr').count(), 6);
   assert.deepEqual(cspViolations, []);
   assert.deepEqual(pageErrors, []);
 });

@@ -1,15 +1,18 @@
 // The system page (#/system): memory facts and advice drawn from them, key
-// numbers and the scheduler's recent load/unload events with their reasons,
-// all from GET /api/v1/system (there is no HTTP API for `hearth doctor`; the
-// page points to it for quantization advice).
+// numbers and the scheduler's recent load/unload events with their reasons
+// (GET /api/v1/system, refreshed), and `hearth doctor`'s advice on which
+// model size and quantization fit this machine (GET /api/v1/doctor, once).
 import { h, clear, errorText, formatBytes, formatTime, memoryBar, section, table } from './ui_parts.js';
 
 const kRefreshMs = 5000;
 
 export async function mount(root, app) {
   const status = h(app, 'div', { testid: 'system-status' });
+  const doctor = h(app, 'div', { testid: 'system-doctor' });
   root.appendChild(h(app, 'h1', {}, 'System'));
   root.appendChild(status);
+  root.appendChild(section(app, 'What fits this machine (hearth doctor)', doctor));
+  showDoctor(app, doctor);
   const load = async () => {
     let answer;
     try {
@@ -89,4 +92,32 @@ function events(app, list) {
     event.bytes ? formatBytes(event.bytes) : '',
   ]);
   return table(app, ['When', 'Model', 'Event', 'Reason', 'Took', 'Memory'], rows, { testid: 'system-events' });
+}
+
+// The doctor's overview: per common size, the recommended quantization and
+// its memory beside an embedder, with the server's budget.
+async function showDoctor(app, container) {
+  let answer;
+  try {
+    answer = await app.api('GET', '/api/v1/doctor');
+  } catch (error) {
+    answer = { status: 0, body: { error: error?.message ?? String(error) } };
+  }
+  if (answer.status !== 200) {
+    container.appendChild(h(app, 'p', { class: 'error-text' }, `No advice: ${errorText(answer)}`));
+    return;
+  }
+  const report = answer.body;
+  const rows = report.advice.map((sized) => {
+    const chosen = sized.rows.find((row) => row.type === sized.recommended);
+    return [sized.model, sized.recommended ?? 'does not fit', chosen ? formatBytes(chosen.with_companions_bytes) : '—',
+            sized.explanation];
+  });
+  container.append(
+    h(app, 'p', {}, `Budget ${formatBytes(report.budget_bytes)}, context ${report.context} tokens, beside ` +
+      `${report.companions.map((c) => `${c.name} (${formatBytes(c.bytes)})`).join(' and ')}. ` +
+      (report.largest_comfortable ? `Largest comfortable size: ${report.largest_comfortable}.`
+        : 'No common size fits comfortably.')),
+    table(app, ['Size', 'Quantization', 'With the embedder', 'Why'], rows, { testid: 'system-doctor-table' }),
+    h(app, 'p', { class: 'muted' }, 'For one model: hearth doctor --model NAME --ctx N on the server.'));
 }
