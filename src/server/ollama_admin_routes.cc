@@ -13,6 +13,7 @@
 #include "server/json_body.h"
 #include "server/ollama_admin_requests.h"
 #include "server/ollama_quantized_create.h"
+#include "server/uploaded_gguf.h"
 #include "server/ollama_show_json.h"
 
 namespace hearth::internal {
@@ -46,12 +47,8 @@ Status FillSource(ModelStore& store, OllamaCreate& call) {
     call.spec.from_model = call.from;
     return OkStatus();
   }
-  if (!store.blobs().Contains(*call.model_blob)) {
-    return InvalidArgumentError("blob " + call.model_blob->ToString() +
-                                " is not uploaded; send it with POST /api/blobs/" +
-                                call.model_blob->ToString() + " first");
-  }
-  ASSIGN_OR_RETURN(call.spec.from_file, store.blobs().PathOf(*call.model_blob));
+  ASSIGN_OR_RETURN(UploadedGguf blob, FindUploadedGguf(store, *call.model_blob));
+  call.spec.from_file = std::move(blob.path);
   return OkStatus();
 }
 

@@ -6,10 +6,10 @@
 
 #include "base/status_macros.h"
 #include "base/value_parsers.h"
-#include "models/gguf_file.h"
 #include "models/model_parameters.h"
 #include "models/quantizer.h"
 #include "server/json_body.h"
+#include "server/uploaded_gguf.h"
 
 namespace hearth::internal {
 namespace {
@@ -34,15 +34,9 @@ CreateSpec Overlay(CreateSpec base, const CreateSpec& request) {
 
 StatusOr<QuantizeSource> SourceOf(ModelStore& store, const OllamaCreate& call) {
   if (!call.from) {
-    if (!store.blobs().Contains(*call.model_blob)) {
-      return InvalidArgumentError("blob " + call.model_blob->ToString() +
-                                  " is not uploaded; send it with POST /api/blobs/" +
-                                  call.model_blob->ToString() + " first");
-    }
-    ASSIGN_OR_RETURN(std::filesystem::path file, store.blobs().PathOf(*call.model_blob));
-    ASSIGN_OR_RETURN(GgufSummary gguf, ReadGgufFile(file));
-    RETURN_IF_ERROR(CheckQuantizable(gguf, *call.quantize, /*allow_requantize=*/false));
-    return QuantizeSource{std::move(file), call.spec, ""};
+    ASSIGN_OR_RETURN(UploadedGguf blob, FindUploadedGguf(store, *call.model_blob));
+    RETURN_IF_ERROR(CheckQuantizable(blob.gguf, *call.quantize, /*allow_requantize=*/false));
+    return QuantizeSource{std::move(blob.path), call.spec, ""};
   }
   if (*call.from == call.model) {
     return InvalidArgumentError("the quantized model would replace '" +

@@ -158,7 +158,7 @@ test('bad requests get clear errors and leave the store unchanged', { skip }, as
   await expectError('POST', '/api/create', { model: 'x', from: 'missing' }, 404, /missing/);
   await expectError('POST', '/api/create', { model: 'x' }, 400, /from.*files/);
   await expectError('POST', '/api/create', { model: 'x', from: 'stories', parameters: { temprature: 1 } }, 400, /temprature/);
-  await expectError('POST', '/api/create', { model: 'x', from: 'stories', quantize: 'q4_K_M' }, 412, /hearth quantize/);
+  await expectError('POST', '/api/create', { model: 'x', from: 'stories', quantize: 'q3_K_S' }, 400, /q4_0, q4_K_M/);
   await expectError('POST', '/api/create',
                     { model: 'x', files: { 'model.gguf': 'sha256:' + 'cd'.repeat(32) } }, 400, /not uploaded/);
   await expectError('POST', '/api/copy', { source: 'stories', destination: '../x' }, 400, /name|destination/i);

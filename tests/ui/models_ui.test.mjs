@@ -96,6 +96,9 @@ test('an import that is not a GGUF fails with the server\'s reason and installs 
   await page.getByTestId('import-name').fill('fake');
   await page.getByTestId('import-start').click();
   await waitForText(page.getByTestId('import-status'), /Import failed: .*GGUF/i);
+  const failure = await page.getByTestId('import-status').textContent();
+  assert.match(failure, /the uploaded blob sha256:[0-9a-f]{64} is not a valid GGUF/);
+  assert.ok(!failure.includes(home.dir), 'the server\'s paths are not shown');
   const names = (await json('/api/tags')).models.map((m) => m.name).sort();
   assert.deepEqual(names, ['stories:again', 'stories:latest']);
 });

@@ -136,7 +136,8 @@ class DocumentsPage {
   documentRow(doc) {
     const app = this.app;
     const status = app.el('span', { class: `status ${doc.status}` }, doc.status);
-    const cell = (label, ...children) => app.el('td', { dataset: { label } }, ...children);
+    // One child per cell, so that the narrow layout's two columns hold the label and the value.
+    const cell = (label, ...children) => app.el('td', { dataset: { label } }, app.el('div', {}, ...children));
     const name = cell('Name', ...(doc.title && doc.title !== doc.name
       ? [doc.name, app.el('br'), app.el('span', { class: 'muted' }, doc.title)] : [doc.name]));
     const statusCell = cell('Status', status, doc.error ? app.el('div', { class: 'error-text' }, doc.error) : null);

@@ -217,7 +217,7 @@ export function memoryBar(app, memory) {
       `${model.name}: ${formatBytes(model.bytes)}${model.measured === false ? ' (estimated)' : ''}` +
       `${model.pinned ? ', pinned' : ''}, context ${model.context}` +
       (model.expires_at ? `, unloads ${formatTime(model.expires_at)}` : ''))));
-  const meter = h(app, 'meter', { class: 'memory-meter', min: 0, max: budget || 1, value: used,
+  const meter = h(app, 'meter', { class: 'memory-meter visually-hidden', min: 0, max: budget || 1, value: used,
                                   'aria-label': 'Memory in use' });
   return h(app, 'div', {},
     h(app, 'p', {}, `${formatBytes(used)} of ${formatBytes(budget)} budget in use` +
