@@ -113,12 +113,35 @@ Status CheckVectors(CheckContext& check, const WorkspaceRow& workspace,
   return OkStatus();
 }
 
+Status CheckLexical(CheckContext& check, const WorkspaceRow& workspace,
+                    const std::vector<int64_t>& chunk_ids) {
+  const std::string where = "workspace '" + workspace.slug + "'";
+  LexicalIndexes& lexical = check.indexes.lexical();
+  ASSIGN_OR_RETURN(std::vector<int64_t> indexed, lexical.Keys(workspace.id));
+  check.report.lexical_chunks += static_cast<int64_t>(indexed.size());
+  if (lexical.OriginOf(workspace.id) == LexicalOrigin::kRebuilt) {
+    const std::string what = where + ": its lexical index file was missing, corrupt or stale";
+    if (check.repair) {
+      check.report.repairs.push_back(what + "; rebuilt from the database");
+    } else {
+      check.report.problems.push_back(what + " (rebuilt in memory; run with --repair to save)");
+    }
+  }
+  if (indexed != chunk_ids) {
+    check.report.problems.push_back(where + ": the lexical index holds " +
+                                    std::to_string(indexed.size()) + " chunks, the database " +
+                                    std::to_string(chunk_ids.size()));
+  }
+  return OkStatus();
+}
+
 Status CheckWorkspace(CheckContext& check, const WorkspaceRow& workspace) {
   ++check.report.workspaces;
   RETURN_IF_ERROR(CheckOriginals(check, workspace));
   ASSIGN_OR_RETURN(std::vector<int64_t> chunk_ids,
                    ChunkTable(check.db).ListIdsByWorkspace(workspace.id));
   check.report.chunks += static_cast<int64_t>(chunk_ids.size());
+  RETURN_IF_ERROR(CheckLexical(check, workspace, chunk_ids));
   return CheckVectors(check, workspace, chunk_ids);
 }
 

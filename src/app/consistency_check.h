@@ -1,10 +1,11 @@
 // CheckKnowledgeBase: do SQLite, the full-text index, the embedding cache,
-// the vector indexes and the stored originals agree? (`hearth check`)
+// the lexical and vector indexes and the stored originals agree? (`hearth
+// check`)
 //
 // SQLite is the source of truth. What is derived from it (the FTS index, the
-// vector index files) is repaired when `repair` is set: the FTS index is
-// rebuilt, and a vector index that is missing, corrupt or stale is rebuilt
-// and saved. What cannot be derived (a missing original, a chunk without its
+// lexical and vector index files) is repaired when `repair` is set: the FTS
+// index is rebuilt, and a lexical or vector index that is missing, corrupt or
+// stale is rebuilt and saved. What cannot be derived (a missing original, a chunk without its
 // vector, SQLite's own damage) is reported, never "repaired" by deleting.
 //
 // Run it while no server writes (a running server's writes would show as
@@ -27,6 +28,7 @@ struct ConsistencyReport {
   int64_t documents = 0;
   int64_t chunks = 0;
   int64_t vectors = 0;         // in the vector indexes, after catching up
+  int64_t lexical_chunks = 0;  // in the lexical indexes, after catching up
   int64_t unfinished_jobs = 0;  // resume at the next start
   // Disagreements that remain (empty: consistent).
   std::vector<std::string> problems;

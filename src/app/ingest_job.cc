@@ -223,6 +223,10 @@ Status RunIngestJob(const IngestContext& context, int64_t job_id, std::stop_toke
   Status outcome = Ingest(context, *reader, subject, stop);
   if (!outcome.ok() && stop.stop_requested()) return outcome;  // resumes at the next start
   RETURN_IF_ERROR(MarkEnded(context, subject, outcome));
+  // The lexical index takes the document in now, so that the save after the
+  // job writes it and the next search does not wait for it.
+  Status indexed = context.indexes->lexical().CatchUp(subject.workspace.id);
+  if (!indexed.ok()) HEARTH_LOG(WARNING) << "updating the lexical index: " << indexed.message();
   return outcome;
 }
 

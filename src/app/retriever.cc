@@ -55,7 +55,7 @@ Status CheckStop(std::stop_token stop) {
 }
 
 struct LexicalOutcome {
-  StatusOr<std::vector<FtsHit>> hits = std::vector<FtsHit>{};
+  StatusOr<std::vector<LexicalHit>> hits = std::vector<LexicalHit>{};
   double ms = 0;
 };
 
@@ -210,20 +210,17 @@ StatusOr<Retriever::Ranking> Retriever::Rank(const RetrievalRequest& request, Da
   Ranking ranking;
   const int64_t workspace_id = request.workspace.id;
 
-  // Lexical search on its own thread and connection while the query is
-  // embedded and the index searched.
+  // Lexical search on its own thread while the query is embedded and the
+  // vector index searched. Like the vector index, the lexical one holds
+  // chunks of documents still being ingested: twice top_n leaves room.
   std::future<LexicalOutcome> lexical;
   try {
     lexical = std::async(std::launch::async, [this, &request, workspace_id]() {
       LexicalOutcome outcome;
       const SteadyClock::time_point start = SteadyClock::now();
-      StatusOr<std::unique_ptr<Database>> reader = BorrowReader();
-      if (!reader.ok()) {
-        outcome.hits = reader.status();
-        return outcome;
-      }
-      ReaderLease lease(*this, std::move(*reader));
-      outcome.hits = ChunkTable(lease.db()).SearchFts(workspace_id, request.query, request.top_n);
+      outcome.hits = indexes_.lexical().Search(
+          workspace_id, request.query,
+          std::min(2 * static_cast<size_t>(request.top_n), LexicalIndex::kMaxHits));
       outcome.ms = MillisecondsSince(start);
       return outcome;
     });
@@ -265,7 +262,7 @@ StatusOr<Retriever::Ranking> Retriever::Rank(const RetrievalRequest& request, Da
   // Chunks of documents that are not ready (or are gone) are left out.
   std::vector<int64_t> ids;
   for (const IndexHit& hit : vector_hits) ids.push_back(hit.chunk_id);
-  for (const FtsHit& hit : *lexical_outcome.hits) ids.push_back(hit.chunk_id);
+  for (const LexicalHit& hit : *lexical_outcome.hits) ids.push_back(hit.chunk_id);
   ASSIGN_OR_RETURN(auto found, LoadReady(db, workspace_id, ids));
 
   std::array<RankedList, 2> lists = {RankedList{kVectorRetriever, {}},
@@ -277,7 +274,8 @@ StatusOr<Retriever::Ranking> Retriever::Rank(const RetrievalRequest& request, Da
     it->second.similarity = hit.similarity;
     lists[0].ids.push_back(hit.chunk_id);
   }
-  for (const FtsHit& hit : *lexical_outcome.hits) {
+  for (const LexicalHit& hit : *lexical_outcome.hits) {
+    if (lists[1].ids.size() == static_cast<size_t>(request.top_n)) break;
     auto it = found.find(hit.chunk_id);
     if (it == found.end() || it->second.lexical_score) continue;
     it->second.lexical_score = hit.score;

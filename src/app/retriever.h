@@ -6,10 +6,10 @@
 //   1. the query's embedding by the workspace's embedder (an in-memory LRU
 //      keyed by (embedder id, query text) saves repeated embeds);
 //   2. concurrently: the top_n nearest chunks in the workspace's vector index
-//      (WorkspaceIndexes) and the top_n FTS5 bm25 matches (ChunkTable::
-//      SearchFts, on its own thread and connection); chunks of documents that
-//      are not ready are left out (the index is asked for 2 * top_n to make
-//      room for them);
+//      (WorkspaceIndexes) and the top_n BM25 matches in its lexical index
+//      (LexicalIndexes, rag/lexical_indexes.h, on its own thread); chunks of
+//      documents that are not ready are left out (each index is asked for
+//      2 * top_n to make room for them);
 //   3. reciprocal rank fusion of the two lists (rag/rank_fusion.h);
 //   4. when a reranker is given: the fused top max(rerank_top_m, top_k) are
 //      reranked by it (so every chunk kept has a reranker score) and come
@@ -128,7 +128,7 @@ struct ScoredChunk {
   std::string document_name;
   double fused_score = 0;
   std::optional<float> similarity;       // cosine, when the vector search found it
-  std::optional<double> lexical_score;   // negated bm25, when FTS found it
+  std::optional<double> lexical_score;   // BM25, when the lexical index found it
   std::optional<double> rerank_score;    // raw reranker score, when reranked
   std::optional<double> relevance;       // what the threshold compared
   std::vector<RetrieverRank> found_by;

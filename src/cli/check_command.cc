@@ -20,7 +20,8 @@ StatusOr<bool> Check(const GlobalOptions& global, bool repair) {
   ASSIGN_OR_RETURN(std::unique_ptr<ModelStore> models, OpenModelStore(global));
   ASSIGN_OR_RETURN(ConsistencyReport report, CheckKnowledgeBase(global.home, *models, repair));
   std::cout << report.workspaces << " workspaces, " << report.documents << " documents, "
-            << report.chunks << " chunks, " << report.vectors << " vectors";
+            << report.chunks << " chunks, " << report.vectors << " vectors, "
+            << report.lexical_chunks << " lexically indexed chunks";
   if (report.unfinished_jobs > 0) {
     std::cout << "; " << report.unfinished_jobs << " ingestion jobs resume at the next start";
   }

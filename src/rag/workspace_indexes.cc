@@ -56,7 +56,9 @@ IndexKey IndexKeyOf(const WorkspaceRow& workspace, std::string embedder_id) {
 }
 
 WorkspaceIndexes::WorkspaceIndexes(WorkspaceIndexesOptions options, ReaderFactory open_reader)
-    : options_(std::move(options)), open_reader_(std::move(open_reader)) {}
+    : options_(std::move(options)),
+      open_reader_(std::move(open_reader)),
+      lexical_({.dir = options_.dir}, open_reader_) {}
 
 WorkspaceIndexes::~WorkspaceIndexes() = default;
 
@@ -168,8 +170,16 @@ Status WorkspaceIndexes::Add(const IndexKey& key, std::span<const int64_t> chunk
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(Database * db, Reader());
   ASSIGN_OR_RETURN(Entry * entry, Open(key, *db, vectors.front().size()));
+  // The vectors at hand are the next changes of this stream only when the
+  // log has nothing of it between the index and them (other streams, such
+  // as the lexical one, interleave their sequence numbers).
   const int64_t first = sequence - static_cast<int64_t>(chunk_ids.size()) + 1;
-  if (entry->applied_sequence != first - 1) return ApplyChanges(key, *entry, *db);
+  ASSIGN_OR_RETURN(std::vector<IndexChange> next,
+                   IndexChangeLog(*db).ChangesSince(key.workspace_id, key.embedder_id,
+                                                    entry->applied_sequence, 1));
+  if (next.empty() || next.front().seq != first) {
+    return ApplyChanges(key, *entry, *db);
+  }
   std::vector<uint64_t> keys(chunk_ids.begin(), chunk_ids.end());
   std::vector<float> flat;
   for (const std::vector<float>& vector : vectors) flat.insert(flat.end(), vector.begin(), vector.end());
@@ -201,6 +211,11 @@ StatusOr<std::vector<IndexHit>> WorkspaceIndexes::Search(const IndexKey& key,
 }
 
 Status WorkspaceIndexes::SaveAll() {
+  RETURN_IF_ERROR(SaveVectorIndexes());
+  return lexical_.SaveAll();
+}
+
+Status WorkspaceIndexes::SaveVectorIndexes() {
   std::lock_guard lock(mu_);
   std::error_code error;
   std::filesystem::create_directories(options_.dir, error);
@@ -215,6 +230,7 @@ Status WorkspaceIndexes::SaveAll() {
 }
 
 Status WorkspaceIndexes::DropWorkspace(int64_t workspace_id) {
+  RETURN_IF_ERROR(lexical_.DropWorkspace(workspace_id));
   std::lock_guard lock(mu_);
   for (auto it = open_.begin(); it != open_.end();) {
     if (it->first.workspace_id != workspace_id) {

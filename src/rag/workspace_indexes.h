@@ -1,5 +1,7 @@
 // WorkspaceIndexes: the vector indexes of all workspaces, one per
-// (workspace, embedder), kept in agreement with SQLite.
+// (workspace, embedder), kept in agreement with SQLite; it also owns the
+// workspaces' lexical indexes (lexical(), rag/lexical_indexes.h), which are
+// saved and dropped with the vector indexes.
 //
 // SQLite is the source of truth; an index is derived data. Each index file
 // (<dir>/ws-<workspace>-<embedder id>.usearch, rag/vector_index.h) records the
@@ -26,6 +28,7 @@
 
 #include "base/status.h"
 #include "base/thread_annotations.h"
+#include "rag/lexical_indexes.h"
 #include "rag/vector_index.h"
 #include "store/database.h"
 #include "store/workspace_table.h"
@@ -77,11 +80,15 @@ class WorkspaceIndexes {
   StatusOr<std::vector<IndexHit>> Search(const IndexKey& key, std::span<const float> query,
                                          size_t k);
 
-  // Writes every changed index to disk (atomically).
+  // Writes every changed index, vector and lexical, to disk (atomically).
   Status SaveAll();
 
-  // Forgets and deletes the index files of a workspace (it was deleted).
+  // Forgets and deletes the index files of a workspace (it was deleted),
+  // its lexical index's too.
   Status DropWorkspace(int64_t workspace_id);
+
+  // The workspaces' lexical indexes, in the same folder.
+  LexicalIndexes& lexical() { return lexical_; }
 
   // Forgets the index of `key` and deletes its file (a workspace moved to
   // another embedder; the old vectors stay in the embedding cache). A key
@@ -107,12 +114,14 @@ class WorkspaceIndexes {
   StatusOr<std::unique_ptr<Entry>> Rebuild(const IndexKey& key, Database& db,
                                            size_t dimensions) EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status ApplyChanges(const IndexKey& key, Entry& entry, Database& db) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Status SaveVectorIndexes();
 
   const WorkspaceIndexesOptions options_;
   const ReaderFactory open_reader_;
   std::mutex mu_;
   std::unique_ptr<Database> reader_ GUARDED_BY(mu_);
   std::map<IndexKey, std::unique_ptr<Entry>> open_ GUARDED_BY(mu_);
+  LexicalIndexes lexical_;
 };
 
 }  // namespace hearth

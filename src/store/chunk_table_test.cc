@@ -66,7 +66,8 @@ TEST_F(ChunkTableTest, DeleteByDocumentRemovesOnlyThatDocumentsChunksAndLogsRemo
   EXPECT_EQ(*table.CountByDocument(document_), 0);
   EXPECT_EQ(*table.CountByDocument(other), 1);
   EXPECT_EQ(FtsCount(), 1);
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM index_changes WHERE op = 'remove'"), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM index_changes WHERE op = 'remove' AND embedder = 'e'"),
+            1);
   EXPECT_EQ(*table.MaxOrdinal(document_), -1);
   EXPECT_EQ(*table.DeleteByDocument(document_), 0);
 }

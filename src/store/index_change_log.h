@@ -29,6 +29,12 @@ namespace hearth {
 
 enum class IndexOp { kAdd, kRemove };
 
+// The stream of a workspace's lexical index (rag/lexical_indexes.h): the
+// schema logs an 'add' under it for every chunk inserted, and, as for every
+// stream, a 'remove' for every chunk deleted. No embedder id takes this form
+// ("sha256-<hex>" or "remote:<name>").
+inline constexpr std::string_view kLexicalStream = "lexical";
+
 struct IndexChange {
   int64_t seq = 0;
   int64_t chunk_id = 0;

@@ -17,7 +17,10 @@ class IndexChangeLogTest : public StoreTest {
     ASSERT_TRUE(ids.ok());
     ids_ = *ids;
   }
-  int64_t Count() { return QueryInt("SELECT count(*) FROM index_changes"); }
+  // Rows of the vector streams (the schema logs the lexical one itself).
+  int64_t Count() {
+    return QueryInt("SELECT count(*) FROM index_changes WHERE embedder != 'lexical'");
+  }
 
   int64_t workspace_ = 0;
   int64_t document_ = 0;
@@ -107,6 +110,22 @@ TEST_F(IndexChangeLogTest, DeletedChunksAreRemovedFromEveryIndexTheyWereAddedTo)
 TEST_F(IndexChangeLogTest, DeletingNeverIndexedChunksLogsNothing) {
   ASSERT_TRUE(db().Execute("DELETE FROM chunks").ok());
   EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(IndexChangeLogTest, TheSchemaLogsEveryInsertAndDeleteForTheLexicalStream) {
+  IndexChangeLog log(db());
+  auto inserted = log.ChangesSince(workspace_, kLexicalStream, 0);
+  ASSERT_TRUE(inserted.ok());
+  ASSERT_EQ(inserted->size(), 2u);
+  EXPECT_EQ((*inserted)[0].chunk_id, ids_[0]);
+  EXPECT_EQ((*inserted)[1].op, IndexOp::kAdd);
+  ASSERT_TRUE(db().Execute("DELETE FROM chunks WHERE id = " + std::to_string(ids_[1])).ok());
+  auto after = log.ChangesSince(workspace_, kLexicalStream, (*inserted)[1].seq);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].op, IndexOp::kRemove);
+  EXPECT_EQ((*after)[0].chunk_id, ids_[1]);
+  EXPECT_TRUE(log.ChangesSince(MakeWorkspace("other"), kLexicalStream, 0)->empty());
 }
 
 TEST_F(IndexChangeLogTest, DeletingTheWorkspaceForgetsItsLog) {

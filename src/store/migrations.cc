@@ -348,6 +348,23 @@ constexpr Migration kMigrations[] = {
        ALTER TABLE workspaces ADD COLUMN members_can_upload INTEGER NOT NULL DEFAULT 0
          CHECK (members_can_upload IN (0, 1));
      )sql"},
+    {7, "lexical_index_log",
+     R"sql(
+       -- hearth's own lexical index (rag/lexical_indexes.h) replays the
+       -- stream 'lexical' of index_changes: an 'add' for every chunk
+       -- inserted, and the 'remove' chunks_index_after_delete logs once the
+       -- chunk has an 'add'. Chunks are never updated in place (ingestion
+       -- deletes and inserts), so no update trigger is needed.
+       CREATE TRIGGER chunks_lexical_after_insert AFTER INSERT ON chunks BEGIN
+         INSERT INTO index_changes (workspace_id, embedder, chunk_id, op)
+           SELECT documents.workspace_id, 'lexical', new.id, 'add'
+             FROM documents WHERE documents.id = new.document_id;
+       END;
+       INSERT INTO index_changes (workspace_id, embedder, chunk_id, op)
+         SELECT documents.workspace_id, 'lexical', chunks.id, 'add'
+           FROM chunks JOIN documents ON documents.id = chunks.document_id
+           ORDER BY chunks.id;
+     )sql"},
 };
 
 }  // namespace
