@@ -26,7 +26,7 @@ StatusCode StatusCodeForErrno(int error_number) {
     case ENOTDIR: return StatusCode::kNotFound;
     case EEXIST: return StatusCode::kAlreadyExists;
     case ENOSPC:
-    case EDQUOT:
+    case EDQUOT: return StatusCode::kInsufficientStorage;
     case EMFILE:
     case ENFILE:
     case ENOMEM: return StatusCode::kResourceExhausted;

@@ -21,6 +21,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kInternal: return "INTERNAL";
     case StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
     case StatusCode::kAborted: return "ABORTED";
+    case StatusCode::kInsufficientStorage: return "INSUFFICIENT_STORAGE";
   }
   return "UNKNOWN";
 }
@@ -66,6 +67,7 @@ HEARTH_DEFINE_ERROR_FACTORY_(UnavailableError, kUnavailable)
 HEARTH_DEFINE_ERROR_FACTORY_(InternalError, kInternal)
 HEARTH_DEFINE_ERROR_FACTORY_(UnauthenticatedError, kUnauthenticated)
 HEARTH_DEFINE_ERROR_FACTORY_(AbortedError, kAborted)
+HEARTH_DEFINE_ERROR_FACTORY_(InsufficientStorageError, kInsufficientStorage)
 
 #undef HEARTH_DEFINE_ERROR_FACTORY_
 

@@ -56,6 +56,9 @@ enum class StatusCode {
   // The operation conflicts with one in progress (e.g. a second question to
   // a thread that is still answering); retrying later may succeed.
   kAborted,
+  // The disk (or a quota) is full: the write did not happen and nothing was
+  // half-written; retry once space is freed. HTTP 507.
+  kInsufficientStorage,
 };
 
 // Returns the upper-case name of `code` ("OK", "NOT_FOUND", ...), or "UNKNOWN"
@@ -119,6 +122,7 @@ Status UnavailableError(std::string_view message);
 Status InternalError(std::string_view message);
 Status UnauthenticatedError(std::string_view message);
 Status AbortedError(std::string_view message);
+Status InsufficientStorageError(std::string_view message);
 
 namespace internal {
 

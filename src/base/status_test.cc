@@ -52,6 +52,7 @@ TEST(StatusTest, FactoriesProduceTheirCodes) {
       {InternalError("m"), "INTERNAL"},
       {UnauthenticatedError("m"), "UNAUTHENTICATED"},
       {AbortedError("m"), "ABORTED"},
+      {InsufficientStorageError("m"), "INSUFFICIENT_STORAGE"},
   };
   for (const auto& [status, name] : cases) {
     EXPECT_FALSE(status.ok());

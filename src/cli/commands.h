@@ -58,6 +58,8 @@ int RunRun(const CommandArgs& args);
 int RunIngest(const CommandArgs& args);
 int RunAsk(const CommandArgs& args);
 int RunCheck(const CommandArgs& args);
+int RunBackup(const CommandArgs& args);
+int RunRestore(const CommandArgs& args);
 int RunUser(const CommandArgs& args);
 int RunRoutes(const CommandArgs& args);
 int RunPs(const CommandArgs& args);

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "base/environment.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
 #include "base/paths.h"
@@ -27,6 +28,8 @@
 #include "models/scheduler.h"
 #include "server/http_server.h"
 #include "store/database.h"
+#include "store/home_lock.h"
+#include "store/write_faults.h"
 
 namespace hearth::cli {
 namespace {
@@ -69,13 +72,18 @@ std::jthread StartSignalWatcher(HttpServer& server, std::chrono::milliseconds gr
   });
 }
 
-Status PrepareHome(const std::filesystem::path& home) {
+// Creates the home, takes its lock shared for the server's lifetime (a
+// restore takes it exclusively) and migrates the database. Test-only write
+// faults (store/write_faults.h) are installed first, before any connection.
+StatusOr<HomeLock> PrepareHome(const std::filesystem::path& home) {
+  RETURN_IF_ERROR(InstallWriteFaultsFromEnvironment(Environment::Process()).status());
   Status created = EnsureDirectory(home);
   if (!created.ok()) return created.WithContext("data directory (--home)");
+  ASSIGN_OR_RETURN(HomeLock lock, HomeLock::Acquire(home, HomeLock::Mode::kShared));
   StatusOr<std::unique_ptr<Database>> db = Database::Open({.path = home / "hearth.db"});
   if (!db.ok()) return db.status();
   HEARTH_LOG(INFO) << "data directory " << home.string();
-  return OkStatus();
+  return lock;
 }
 
 // The models the server runs: the store, and the scheduler that loads them
@@ -142,7 +150,7 @@ Status Serve(const GlobalOptions& global, const ServerOptions& options,
              const IngestionOptions& ingestion) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
   BlockTerminationSignals();
-  RETURN_IF_ERROR(PrepareHome(global.home));
+  ASSIGN_OR_RETURN(HomeLock home_lock, PrepareHome(global.home));
   InitLlamaBackend();
   ASSIGN_OR_RETURN(ModelServices models, StartModelServices(global.home, scheduler_flags));
   ASSIGN_OR_RETURN(std::unique_ptr<KnowledgeBase> knowledge,

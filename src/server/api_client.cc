@@ -18,6 +18,7 @@ StatusCode CodeForHttp(int status) {
     case 412: return StatusCode::kFailedPrecondition;
     case 429: return StatusCode::kResourceExhausted;
     case 503: return StatusCode::kUnavailable;
+    case 507: return StatusCode::kInsufficientStorage;
     case 504: return StatusCode::kDeadlineExceeded;
     default: return StatusCode::kInternal;
   }

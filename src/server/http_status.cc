@@ -15,6 +15,7 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kAborted: return 409;
     case StatusCode::kFailedPrecondition: return 412;
     case StatusCode::kResourceExhausted: return 429;
+    case StatusCode::kInsufficientStorage: return 507;
     case StatusCode::kCancelled: return 499;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kDeadlineExceeded: return 504;

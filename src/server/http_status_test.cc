@@ -16,6 +16,7 @@ TEST(HttpStatusTest, EachCanonicalCodeHasItsHttpStatus) {
   EXPECT_EQ(HttpStatusFor(AbortedError("x")), 409);
   EXPECT_EQ(HttpStatusFor(FailedPreconditionError("x")), 412);
   EXPECT_EQ(HttpStatusFor(ResourceExhaustedError("x")), 429);
+  EXPECT_EQ(HttpStatusFor(InsufficientStorageError("x")), 507);
   EXPECT_EQ(HttpStatusFor(CancelledError("x")), 499);
   EXPECT_EQ(HttpStatusFor(UnavailableError("x")), 503);
   EXPECT_EQ(HttpStatusFor(DeadlineExceededError("x")), 504);

@@ -18,6 +18,7 @@
 #include "base/paths.h"
 #include "base/posix_error.h"
 #include "base/status_macros.h"
+#include "store/write_faults.h"
 
 namespace hearth {
 namespace {
@@ -69,13 +70,32 @@ Status SyncDirectory(const fs::path& directory) {
   return OkStatus();
 }
 
+// Makes the directories Open() may just have created durable, so that a
+// blob renamed into blobs/ and fsynced cannot vanish with its directory.
+Status SyncNewDirectories(const fs::path& root) {
+  RETURN_IF_ERROR(SyncDirectory(root / "blobs"));
+  RETURN_IF_ERROR(SyncDirectory(root));
+  // The root's own entry: best effort, as its parent may not be ours to open.
+  std::error_code error;
+  const fs::path parent = fs::absolute(root, error).parent_path();
+  if (!error) SyncDirectory(parent).IgnoreError();
+  return OkStatus();
+}
+
+Status WriteError(int error, const fs::path& path) {
+  if (error == ENOSPC || error == EDQUOT) {
+    return PosixError(error, "the disk holding " + QuotePath(path.parent_path()) +
+                                 " is full; nothing was stored; free space and retry");
+  }
+  return PosixError(error, "cannot write blob data to " + QuotePath(path));
+}
+
 Status WriteAll(int fd, std::span<const uint8_t> bytes, const fs::path& path) {
+  if (!internal::SpendBlobWriteBudget(bytes.size())) return WriteError(ENOSPC, path);
   while (!bytes.empty()) {
     const ssize_t written = ::write(fd, bytes.data(), bytes.size());
     if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) {
-      return PosixError(written < 0 ? errno : EIO, "cannot write blob data to " + QuotePath(path));
-    }
+    if (written <= 0) return WriteError(written < 0 ? errno : EIO, path);
     bytes = bytes.subspan(static_cast<size_t>(written));
   }
   return OkStatus();
@@ -138,6 +158,7 @@ StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(const BlobStoreOptions& opt
   }
   const fs::path blobs = options.root / "blobs";
   RETURN_IF_ERROR(EnsureDirectory(blobs / "tmp"));
+  RETURN_IF_ERROR(SyncNewDirectories(options.root));
   RETURN_IF_ERROR(CheckWritable(blobs));
   RETURN_IF_ERROR(CheckWritable(blobs / "tmp"));
   std::error_code error;

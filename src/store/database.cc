@@ -76,7 +76,7 @@ Status Database::Execute(std::string_view sql) {
     case SQLITE_LOCKED:
       return UnavailableError("database is busy: " + message);
     case SQLITE_FULL:
-      return ResourceExhaustedError("disk is full: " + message);
+      return InsufficientStorageError(internal::DiskFullMessage(message));
     default:
       return InternalError("SQL failed: " + message);
   }

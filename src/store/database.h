@@ -58,7 +58,7 @@ class Database {
 
   // Runs one or more SQL statements that return no rows.
   // Errors: Unavailable when the database stays locked past the busy
-  // timeout, ResourceExhausted when the disk is full, Internal otherwise.
+  // timeout, InsufficientStorage when the disk is full, Internal otherwise.
   Status Execute(std::string_view sql);
 
   // Compiles one statement. The Statement must not outlive this Database.

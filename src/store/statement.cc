@@ -48,6 +48,15 @@ Status Statement::BindBlob(int index, std::span<const std::byte> bytes) {
                    index);
 }
 
+namespace internal {
+
+std::string DiskFullMessage(std::string_view detail) {
+  return "the disk holding the database is full (" + std::string(detail) +
+         "); the change was not saved; free space and retry";
+}
+
+}  // namespace internal
+
 namespace {
 
 Status ConstraintError(int rc, const std::string& detail) {
@@ -74,7 +83,9 @@ StatusOr<bool> Statement::Step() {
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
     return UnavailableError("database is busy: " + detail);
   }
-  if ((rc & 0xff) == SQLITE_FULL) return ResourceExhaustedError("disk is full: " + detail);
+  if ((rc & 0xff) == SQLITE_FULL) {
+    return InsufficientStorageError(internal::DiskFullMessage(detail));
+  }
   return InternalError("running '" + sql_ + "': " + detail);
 }
 

@@ -74,6 +74,14 @@ class Statement {
   std::string sql_;  // kept for error messages
 };
 
+namespace internal {
+
+// The message of the InsufficientStorage status a full disk (SQLITE_FULL)
+// becomes, with SQLite's own words in `detail`.
+std::string DiskFullMessage(std::string_view detail);
+
+}  // namespace internal
+
 }  // namespace hearth
 
 #endif  // HEARTH_STORE_STATEMENT_H_
