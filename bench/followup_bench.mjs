@@ -1,0 +1,167 @@
+// followup_bench.mjs: time to first token of a follow-up question on the same
+// topic against the first question (issue 9, row B13), through the real
+// workspace chat route (POST /api/v1/workspaces/{slug}/chat, streamed).
+//
+// A fresh `hearth serve` (HEARTH_BIN) gets the chat model and the embedder
+// (`hearth create`), a workspace with the first --docs SciFact abstracts, one
+// Markdown file each. Then, per pair, in a new thread: a question about one
+// abstract's title, and a follow-up about the same title, whose retrieved
+// passages are mostly those of the first turn (the thread's prompt grows by
+// appending, and the runner's slot keeps the first turn's tokens: only the
+// new part is prefilled; models/prompt_memo.h). TTFT is measured by the
+// client: from sending the request to the first "token" event. Each pair's
+// two turns run back to back, pairs on different abstracts.
+//
+//   HEARTH_BIN=build/hearth node bench/followup_bench.mjs --model FILE
+//     --embedder FILE --scifact DIR [--pairs N] [--docs N] [--context N]
+//     [--budget N] [--threads N]
+// Prints markdown on stdout; progress on stderr.
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
+
+function parseFlags(argv) {
+  const flags = { pairs: 5, docs: 200, context: 4096, budget: 3000, threads: 2 };
+  for (let i = 0; i + 1 < argv.length; i += 2) {
+    const name = argv[i].replace(/^--/, '');
+    if (!(name in flags) && !['model', 'embedder', 'scifact'].includes(name)) {
+      throw new Error(`unknown flag ${argv[i]}`);
+    }
+    flags[name] = typeof flags[name] === 'number' ? Number(argv[i + 1]) : argv[i + 1];
+  }
+  if (!flags.model || !flags.embedder || !flags.scifact || !(flags.pairs >= 1)) {
+    throw new Error('usage: followup_bench.mjs --model FILE --embedder FILE --scifact DIR ' +
+                    '[--pairs N] [--docs N] [--context N] [--budget N] [--threads N]');
+  }
+  return flags;
+}
+
+async function readCorpus(dir, count) {
+  const docs = [];
+  const lines = createInterface({ input: createReadStream(path.join(dir, 'corpus.jsonl')) });
+  for await (const line of lines) {
+    const doc = JSON.parse(line);
+    if (doc.title && doc.text) docs.push(doc);
+    if (docs.length === count) break;
+  }
+  lines.close();
+  return docs;
+}
+
+async function api(url, method, body) {
+  const response = await fetch(url, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return JSON.parse(text);
+}
+
+async function makeWorkspace(server, flags, docs) {
+  await api(`${server.url}/api/v1/workspaces`, 'POST', {
+    slug: 'bench', embedder: 'embedder', chat_model: 'chat', temperature: 0,
+    context_budget_tokens: flags.budget,
+  });
+  const form = new FormData();
+  for (const doc of docs) form.append('file', new Blob([`# ${doc.title}\n\n${doc.text}\n`]), `${doc._id}.md`);
+  const uploaded = await fetch(`${server.url}/api/v1/workspaces/bench/documents`, { method: 'POST', body: form });
+  if (uploaded.status !== 202) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  for (;;) {
+    const { documents } = await api(`${server.url}/api/v1/workspaces/bench/documents`, 'GET');
+    if (documents.every((d) => d.status === 'ready' || d.status === 'failed')) {
+      const failed = documents.filter((d) => d.status === 'failed');
+      if (failed.length > 0) throw new Error(`ingestion failed: ${JSON.stringify(failed[0])}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+// One streamed turn: { ttft (s), answer (the done event) }.
+async function ask(server, message, thread) {
+  const start = performance.now();
+  const response = await fetch(`${server.url}/api/v1/workspaces/bench/chat`, {
+    method: 'POST', body: JSON.stringify({ message, stream: true, ...(thread ? { thread } : {}) }),
+  });
+  if (!response.ok) throw new Error(`chat: ${response.status} ${await response.text()}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let ttft = null;
+  for await (const bytes of response.body) {
+    buffered += decoder.decode(bytes, { stream: true });
+    let end;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const [eventLine, dataLine] = buffered.slice(0, end).split('\n');
+      buffered = buffered.slice(end + 2);
+      const event = eventLine.slice('event: '.length);
+      if (event === 'token' && ttft === null) ttft = (performance.now() - start) / 1000;
+      if (event === 'error') throw new Error(`chat stream: ${dataLine}`);
+      if (event === 'done') return { ttft, answer: JSON.parse(dataLine.slice('data: '.length)) };
+    }
+  }
+  throw new Error('the chat stream ended without a done event');
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const summary = (values, digits) =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+
+function report(flags, pairs) {
+  const first = pairs.map((p) => p.first.ttft);
+  const next = pairs.map((p) => p.next.ttft);
+  const ratio = median(next) / median(first);
+  const column = (pick) => pairs.map((p) => pick(p));
+  console.log(`${pairs.length} pairs (a first question in a new thread, then a follow-up on the same topic); ` +
+              `${flags.docs} SciFact abstracts; server --context ${flags.context} --threads ${flags.threads}; ` +
+              `workspace context budget ${flags.budget} tokens, temperature 0.\n`);
+  console.log('| B13 | first question | follow-up |\n|---|---:|---:|');
+  console.log(`| time to first token, s | ${summary(first, 2)} | ${summary(next, 2)} |`);
+  console.log(`| prompt tokens | ${summary(column((p) => p.first.answer.usage.prompt_tokens), 0)} | ` +
+              `${summary(column((p) => p.next.answer.usage.prompt_tokens), 0)} |`);
+  console.log(`| of them reused from the slot's cache | ${summary(column((p) => p.first.answer.usage.cached_prompt_tokens), 0)} | ` +
+              `${summary(column((p) => p.next.answer.usage.cached_prompt_tokens), 0)} |`);
+  console.log(`| passages cited again without being resent (recited) | - | ` +
+              `${summary(column((p) => p.next.answer.ledger.recited ?? 0), 0)} |`);
+  console.log(`| prefill (trace), ms | ${summary(column((p) => p.first.answer.trace.prefill_ms), 0)} | ` +
+              `${summary(column((p) => p.next.answer.trace.prefill_ms), 0)} |`);
+  console.log(`| generated tokens | ${summary(column((p) => p.first.answer.usage.generated_tokens), 0)} | ` +
+              `${summary(column((p) => p.next.answer.usage.generated_tokens), 0)} |`);
+  console.log(`\n**follow-up / first TTFT: ${ratio.toFixed(3)}** (target ≤ 0.2×: ${ratio <= 0.2 ? 'met' : '**not met**'})`);
+}
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2));
+  const home = tempDir('hearth-bench-followup-');
+  let server;
+  try {
+    for (const [name, file] of [['chat', flags.model], ['embedder', flags.embedder]]) {
+      const created = runHearth(['create', name, '--from', file], { env: { HEARTH_HOME: home.dir }, timeoutMs: 600_000 });
+      if (created.status !== 0) throw new Error(`hearth create ${name}: ${created.stderr}`);
+    }
+    server = await startServer(['--threads', String(flags.threads), '--context', String(flags.context)],
+                               { env: { HEARTH_HOME: home.dir } });
+    const docs = await readCorpus(flags.scifact, flags.docs);
+    console.error(`ingesting ${docs.length} abstracts`);
+    await makeWorkspace(server, flags, docs);
+    const pairs = [];
+    for (let i = 0; i < flags.pairs; ++i) {
+      const title = docs[Math.floor((i + 0.5) * docs.length / flags.pairs)].title;
+      console.error(`pair ${i + 1}/${flags.pairs}: ${title}`);
+      const first = await ask(server, `What does the research say about this: ${title}?`);
+      const next = await ask(server, `Which findings about this are strongest: ${title}?`, first.answer.thread);
+      pairs.push({ first, next });
+    }
+    report(flags, pairs);
+  } finally {
+    await server?.stop();
+    home.cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(`followup_bench: ${error.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,200 @@
+// hearth-bench-memory: memory (issue 9, row B10).
+//
+//   idle     `hearth serve` on a fresh data directory, no model loaded: its
+//            resident set a few seconds after it listens (target ≤ 50 MB)
+//   models   each model in a `hearth runner` child started through
+//            RunnerClient with the options the scheduler gives it by
+//            default (context min(4096, training context), 1 slot, batch
+//            512), after one request (a generation of 8 tokens, or one
+//            embedding) has touched its weights: the runner's resident set
+//            (anonymous + file-backed, from /proc) against the memory
+//            planner's estimate for the same options (target: within 10%)
+//
+//   hearth-bench-memory --hearth FILE --model FILE [--model FILE]... [--runs N]
+//                       [--threads N]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "base/child_process.h"
+#include "base/status.h"
+#include "base/status_macros.h"
+#include "bench/bench_runner.h"
+#include "bench/bench_stats.h"
+#include "models/gguf_file.h"
+#include "models/memory_planner.h"
+
+namespace hearth::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr double kMiB = 1 << 20;
+
+struct Flags {
+  fs::path hearth;
+  std::vector<fs::path> models;
+  int runs = 5;
+  int threads = 2;
+};
+
+// kB fields of /proc/PID/status, in bytes.
+struct ProcessMemory {
+  double rss = 0, anon = 0, file = 0;
+};
+
+StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  if (!status) return NotFoundError("no /proc/" + std::to_string(pid) + "/status");
+  ProcessMemory memory;
+  std::string key;
+  double kb = 0;
+  while (status >> key) {
+    if (key == "VmRSS:" && status >> kb) memory.rss = kb * 1024;
+    else if (key == "RssAnon:" && status >> kb) memory.anon = kb * 1024;
+    else if (key == "RssFile:" && status >> kb) memory.file = kb * 1024;
+  }
+  return memory;
+}
+
+// Waits until the server's log (its stderr) says it listens.
+Status WaitUntilListening(int stderr_fd) {
+  std::string log;
+  char buffer[4096];
+  while (log.find("listening on") == std::string::npos) {
+    const ssize_t n = ::read(stderr_fd, buffer, sizeof buffer);
+    if (n <= 0) return InternalError("hearth serve ended before it listened; its log: " + log);
+    log.append(buffer, static_cast<size_t>(n));
+  }
+  return OkStatus();
+}
+
+// One idle server: its resident set 3 s after it listens.
+StatusOr<ProcessMemory> IdleServer(const Flags& flags) {
+  const fs::path home = fs::temp_directory_path() / ("hearth-bench-memory-" + std::to_string(getpid()));
+  fs::remove_all(home);
+  ASSIGN_OR_RETURN(std::unique_ptr<ChildProcess> server,
+                   ChildProcess::Spawn({.argv = {flags.hearth.string(), "serve", "--port", "0"},
+                                        .extra_env = {"HEARTH_HOME=" + home.string()},
+                                        .capture_stderr = true}));
+  Status listening = WaitUntilListening(server->stderr_fd());
+  std::this_thread::sleep_for(3s);
+  StatusOr<ProcessMemory> memory = ReadProcessMemory(server->pid());
+  server->Terminate(5s);
+  fs::remove_all(home);
+  RETURN_IF_ERROR(listening);
+  return memory;
+}
+
+struct ModelRow {
+  std::string name;
+  Footprint estimate;
+  std::vector<double> rss, anon, file;
+};
+
+StatusOr<ModelRow> MeasureModel(const Flags& flags, const fs::path& model) {
+  ASSIGN_OR_RETURN(GgufSummary gguf, ReadGgufFile(model));
+  const uint64_t trained = gguf.GetArchUint("context_length").value_or(4096);
+  const BenchRunnerOptions options{.hearth = flags.hearth, .model = model, .threads = flags.threads,
+                                   .context = static_cast<int32_t>(std::min<uint64_t>(4096, trained))};
+  ModelRow row{.name = model.filename().string(),
+               .estimate = EstimateFootprint(gguf, {.model_path = model,
+                                                    .context_length = options.context,
+                                                    .slots = options.slots,
+                                                    .threads = options.threads,
+                                                    .batch_size = options.batch_size})};
+  for (int run = 0; run < flags.runs; ++run) {
+    std::fprintf(stderr, "%s: run %d/%d\n", row.name.c_str(), run + 1, flags.runs);
+    ASSIGN_OR_RETURN(std::unique_ptr<RunnerClient> runner, StartBenchRunner(options));
+    if (gguf.IsEmbeddingModel()) {
+      RETURN_IF_ERROR(runner->Embed({.inputs = {"a first request touches the weights"}}, {}).status());
+    } else {
+      RETURN_IF_ERROR(TimeGeneration(*runner, GreedyRequest("Once upon a time", 8, true)).status());
+    }
+    ASSIGN_OR_RETURN(ProcessMemory memory, ReadProcessMemory(runner->pid()));
+    row.rss.push_back(memory.rss / kMiB);
+    row.anon.push_back(memory.anon / kMiB);
+    row.file.push_back(memory.file / kMiB);
+    runner->Shutdown(5s);
+  }
+  return row;
+}
+
+void PrintModel(const ModelRow& row) {
+  const Footprint& e = row.estimate;
+  const double estimate = static_cast<double>(e.total()) / kMiB;
+  const double ratio = Median(row.rss) / estimate;
+  std::printf("| %s | %.0f (%.0f + %.0f + %.0f + %.0f) | %s | %s | %s | %.3f | %s |\n",
+              row.name.c_str(), estimate, e.weights / kMiB, e.kv_cache / kMiB, e.compute / kMiB,
+              e.overhead / kMiB, Summary(row.rss, 0).c_str(), Summary(row.anon, 0).c_str(),
+              Summary(row.file, 0).c_str(), ratio,
+              std::abs(ratio - 1) <= 0.10 ? "yes" : "**no**");
+}
+
+Status Run(const Flags& flags) {
+  std::vector<double> idle, idle_anon;
+  for (int run = 0; run < flags.runs; ++run) {
+    std::fprintf(stderr, "idle server: run %d/%d\n", run + 1, flags.runs);
+    ASSIGN_OR_RETURN(ProcessMemory memory, IdleServer(flags));
+    idle.push_back(memory.rss / kMiB);
+    idle_anon.push_back(memory.anon / kMiB);
+  }
+  std::vector<ModelRow> rows;
+  for (const fs::path& model : flags.models) {
+    ASSIGN_OR_RETURN(ModelRow row, MeasureModel(flags, model));
+    rows.push_back(std::move(row));
+  }
+  std::printf("%d runs each; MiB (2^20 bytes); median (min–max).\n\n", flags.runs);
+  std::printf("| B10 | resident set, MiB | of it anonymous | target | met |\n|---|---:|---:|---|---|\n");
+  std::printf("| idle `hearth serve` (fresh data directory, no model) | %s | %s | ≤ 50 MB (47.7 MiB) | %s |\n\n",
+              Summary(idle, 1).c_str(), Summary(idle_anon, 1).c_str(),
+              Median(idle) <= 50e6 / kMiB ? "yes" : "**no**");
+  std::printf("| model | planner's estimate, MiB (weights + KV + compute + overhead) | runner RSS | "
+              "anonymous | file-backed | RSS / estimate | within 10%% |\n"
+              "|---|---:|---:|---:|---:|---:|---|\n");
+  for (const ModelRow& row : rows) PrintModel(row);
+  return OkStatus();
+}
+
+StatusOr<Flags> ParseFlags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string_view name = argv[i];
+    const char* value = argv[i + 1];
+    if (name == "--hearth") flags.hearth = value;
+    else if (name == "--model") flags.models.emplace_back(value);
+    else if (name == "--runs") flags.runs = std::atoi(value);
+    else if (name == "--threads") flags.threads = std::atoi(value);
+    else return InvalidArgumentError("unknown flag " + std::string(name));
+  }
+  if (argc % 2 == 0 || flags.hearth.empty() || flags.models.empty() || flags.runs < 1 ||
+      flags.threads < 1) {
+    return InvalidArgumentError(
+        "usage: hearth-bench-memory --hearth FILE --model FILE [--model FILE]... [--runs N >= 1] "
+        "[--threads N >= 1]");
+  }
+  return flags;
+}
+
+}  // namespace
+}  // namespace hearth::bench
+
+int main(int argc, char** argv) {
+  hearth::StatusOr<hearth::bench::Flags> flags = hearth::bench::ParseFlags(argc, argv);
+  hearth::Status status = flags.ok() ? hearth::bench::Run(*flags) : flags.status();
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "hearth-bench-memory: %s\n", status.ToString().c_str());
+  return 1;
+}

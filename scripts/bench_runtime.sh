@@ -1,0 +1,151 @@
+# The model-runtime benchmarks of scripts/bench (issue 9: B1, B2, B4, B10,
+# B11, B13), sourced by it: each run_* function writes one section of
+# docs/benchmarks.md to the file it is given. They use scripts/bench's
+# BUILD_DIR, HEARTH_TEST_DATA, log, context_lines and make_tiny_embedder /
+# make_embedder, and QUICK (1 = `scripts/bench --quick`: fewer pairs and
+# smaller sizes, minutes instead of half an hour).
+#
+# The hearth side of every one is hearth's serving path: a `hearth runner`
+# child started through RunnerClient, as the scheduler starts one for every
+# model the server loads (B1, B2, B4, B10, B11), or `hearth serve` and its
+# workspace chat route (B10's idle server, B13).
+
+runtime_pairs() { if [ "$QUICK" = 1 ]; then echo 2; else echo 5; fi; }
+
+# The llama3-1b fixture decoder (Llama-3.2-1B shape, Llama 3 vocabulary,
+# Q4_K_M, random weights; a minute or two to make). Prints its path.
+make_decoder() {
+  local model=$BUILD_DIR/bench-models/llama3-1b-q4_k_m.gguf
+  if [ ! -f "$model" ]; then
+    mkdir -p "$(dirname "$model")"
+    log "making the llama3-1b Q4_K_M fixture decoder"
+    "$BUILD_DIR/hearth-fixture" llama --preset llama3-1b --type q4_k_m --out "$model" >&2
+  fi
+  echo "$model"
+}
+
+stories_model() {
+  local model=$HEARTH_TEST_DATA/models/stories260K.gguf
+  [ -f "$model" ] || die "no $model (set HEARTH_TEST_DATA)"
+  echo "$model"
+}
+
+mode_line() {
+  if [ "$QUICK" = 1 ]; then
+    echo "- Mode: **quick run** (\`--quick\`: fewer pairs, smaller sizes) on a shared machine: it shows the benchmark works; quote the full run (\`scripts/bench\`, idle machine)"
+  else
+    echo "- Mode: full run"
+  fi
+}
+
+decoder_line() {
+  echo "- Model: hearth-fixture's \`llama3-1b\` preset (Llama-3.2-1B shape: 16 layers, n_embd 2048, 32 heads, 8 KV heads, Llama 3 vocabulary, tied output), Q4_K_M, random weights"
+}
+
+# section_header TITLE COMMAND: the lines every section starts with.
+section_header() {
+  echo "## $1"
+  echo
+  echo "Command: \`$2\`"
+  echo
+  context_lines
+  mode_line
+}
+
+run_decode() {
+  local out=$1 decoder=$2 tools=$3 gen=128
+  [ "$QUICK" = 1 ] && gen=32
+  local args=(--hearth "$BUILD_DIR/hearth" --model "$decoder" --gate-model "$(stories_model)"
+              --llama-bench "$tools/llama-bench" --llama-simple "$tools/llama-simple"
+              --pairs "$(runtime_pairs)" --threads 2 --gen "$gen" --prompt-tokens 512)
+  log "B1/B2: decode and prefill against llama-bench"
+  {
+    section_header "Model runtime: decode and prefill, hearth vs llama-bench (B1, B2)" \
+      "scripts/bench --only decode (runs hearth-bench-decode ${args[*]})"
+    decoder_line
+    echo "- Peer: llama-bench and llama-simple built from the same llama.cpp with the same flags"
+    echo
+    "$BUILD_DIR/hearth-bench-decode" "${args[@]}"
+  } >"$out"
+}
+
+run_load() {
+  local out=$1 decoder=$2
+  local args=(--hearth "$BUILD_DIR/hearth" --model "$decoder" --pairs "$(runtime_pairs)" --threads 2)
+  log "B4: cold load to first token against reading the file"
+  {
+    section_header "Model runtime: cold load to first token (B4)" \
+      "scripts/bench --only load (runs hearth-bench-load ${args[*]})"
+    decoder_line
+    echo "- Cold: the model file's pages are dropped with posix_fadvise(DONTNEED) before each run (this needs no root and leaves the rest of the page cache alone; \`echo 3 > /proc/sys/vm/drop_caches\` would empty everyone's); the fraction still cached is measured with mincore"
+    echo
+    "$BUILD_DIR/hearth-bench-load" "${args[@]}"
+  } >"$out"
+}
+
+run_memory() {
+  local out=$1 decoder=$2 embedder=$3
+  local args=(--hearth "$BUILD_DIR/hearth" --model "$decoder" --model "$(stories_model)"
+              --model "$embedder" --runs "$(runtime_pairs)" --threads 2)
+  log "B10: idle server memory, runner memory against the planner"
+  {
+    section_header "Model runtime: memory (B10)" \
+      "scripts/bench --only memory (runs hearth-bench-memory ${args[*]})"
+    decoder_line
+    echo "- Also: stories260K, and hearth-fixture's \`minilm\` embedder (f16); each in a runner with the scheduler's default options (context min(4096, training context), 1 slot, batch 512), after one request"
+    echo
+    "$BUILD_DIR/hearth-bench-memory" "${args[@]}"
+  } >"$out"
+}
+
+run_bandwidth() {
+  local out=$1 decoder=$2 gen=128
+  [ "$QUICK" = 1 ] && gen=32
+  local args=(--hearth "$BUILD_DIR/hearth" --model "$decoder" --pairs "$(runtime_pairs)" --threads 2 --gen "$gen")
+  log "B11: decode bandwidth against a STREAM-like probe"
+  {
+    section_header "Model runtime: decode bandwidth (B11)" \
+      "scripts/bench --only bandwidth (runs hearth-bench-bandwidth ${args[*]})"
+    decoder_line
+    echo "- Probe: bench/stream_probe.cc, 2 threads, three arrays of 128 MiB, best of 5 passes per kernel"
+    echo
+    "$BUILD_DIR/hearth-bench-bandwidth" "${args[@]}"
+  } >"$out"
+}
+
+run_followup() {
+  local out=$1 decoder=$2 embedder=$3
+  local scifact=$HEARTH_TEST_DATA/corpus/retrieval/scifact
+  [ -d "$scifact" ] || die "no SciFact set at $scifact (set HEARTH_TEST_DATA)"
+  local args=(--model "$decoder" --embedder "$embedder" --scifact "$scifact" --threads 2)
+  if [ "$QUICK" = 1 ]; then
+    args+=(--pairs 2 --docs 60 --context 2048 --budget 1000)
+  else
+    args+=(--pairs 5 --docs 200 --context 4096 --budget 3000)
+  fi
+  log "B13: follow-up time to first token through the workspace chat route"
+  {
+    section_header "Model runtime: time to first token of a follow-up (B13)" \
+      "scripts/bench --only followup (runs node bench/followup_bench.mjs ${args[*]})"
+    decoder_line
+    echo "- Embedder: hearth-fixture's \`tiny\` preset (random weights: retrieval leans on the lexical side, which matches the titles)"
+    echo
+    HEARTH_BIN=$BUILD_DIR/hearth node "$HEARTH_ROOT/bench/followup_bench.mjs" "${args[@]}"
+  } >"$out"
+}
+
+# run_runtime WANT_FUNCTION TOOLS: every benchmark of RUNTIME_BENCHES that
+# WANT_FUNCTION accepts, each into its section.
+run_runtime() {
+  local want_fn=$1 tools=$2 name any=0
+  for name in $RUNTIME_BENCHES; do $want_fn "$name" && any=1; done
+  [ $any = 1 ] || return 0
+  local work; work=$(mktemp -d)
+  local decoder; decoder=$(make_decoder)
+  if $want_fn decode; then run_decode "$work/s.md" "$decoder" "$tools"; write_section decode "$work/s.md"; fi
+  if $want_fn load; then run_load "$work/s.md" "$decoder"; write_section load "$work/s.md"; fi
+  if $want_fn memory; then run_memory "$work/s.md" "$decoder" "$(make_embedder)"; write_section memory "$work/s.md"; fi
+  if $want_fn bandwidth; then run_bandwidth "$work/s.md" "$decoder"; write_section bandwidth "$work/s.md"; fi
+  if $want_fn followup; then run_followup "$work/s.md" "$decoder" "$(make_tiny_embedder)"; write_section followup "$work/s.md"; fi
+  rm -rf "$work"
+}
