@@ -117,11 +117,16 @@ run_followup() {
   local out=$1 decoder=$2 embedder=$3
   local scifact=$HEARTH_TEST_DATA/corpus/retrieval/scifact
   [ -d "$scifact" ] || die "no SciFact set at $scifact (set HEARTH_TEST_DATA)"
-  local args=(--model "$decoder" --embedder "$embedder" --scifact "$scifact" --threads 2)
+  local args=(--model "$decoder" --embedder "$embedder" --scifact "$scifact")
+  # Quick: 1 thread, because on a busy machine 2 threads wait on each other
+  # at every op of the graph (a descheduled partner stalls the other), which
+  # makes each decode call cost seconds whatever its size and hides what the
+  # row measures; and a small context, whose answer reserve (a quarter of it)
+  # bounds the length of the first turn's answer.
   if [ "$QUICK" = 1 ]; then
-    args+=(--pairs 2 --docs 60 --context 2048 --budget 1000)
+    args+=(--pairs 2 --docs 60 --context 1024 --budget 500 --threads 1)
   else
-    args+=(--pairs 5 --docs 200 --context 4096 --budget 3000)
+    args+=(--pairs 5 --docs 200 --context 4096 --budget 3000 --threads 2)
   fi
   log "B13: follow-up time to first token through the workspace chat route"
   {
