@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -344,6 +345,33 @@ TEST_F(BlobStoreTest, WriteErrorIsAStatusAndDiscardsTheData) {
   EXPECT_THAT(Names(blobs_ / "tmp"), IsEmpty());
   EXPECT_EQ((*writer)->Commit().status().code(), StatusCode::kFailedPrecondition);
   EXPECT_TRUE(StoreIsEmpty());
+}
+
+// A writer killed (SIGKILL, as a crash or kill -9 of the server) before its
+// Commit leaves nothing under a final name: readers never see half a blob,
+// and the leftover in tmp/ is removed once stale.
+TEST_F(BlobStoreTest, AWriterKilledMidBlobLeavesNothingUnderAFinalName) {
+  const std::string content(3 << 20, 'k');
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto writer = store_->NewWriter();
+    if (writer.ok()) (void)(*writer)->Append(Bytes(std::string_view(content).substr(0, 1 << 20)));
+    ::raise(SIGKILL);
+    ::_exit(1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+  EXPECT_EQ(Names(blobs_), std::set<std::string>{"tmp"}) << "no final name appeared";
+  EXPECT_EQ(Names(blobs_ / "tmp").size(), 1u) << "the killed writer's temporary file";
+  EXPECT_FALSE(store_->Contains(Sha256Of(content)));
+  fs::last_write_time(*fs::directory_iterator(blobs_ / "tmp"),
+                      fs::file_time_type::clock::now() - std::chrono::hours(1));
+  ASSERT_NO_FATAL_FAILURE(Reopen(std::chrono::seconds(1)));
+  EXPECT_TRUE(StoreIsEmpty()) << "the stale leftover is removed at the next open";
+  ASSERT_TRUE(Store(content).ok()) << "the same blob can be written again";
 }
 
 TEST_F(BlobStoreTest, OpenRemovesOnlyStaleTemporaryFiles) {
