@@ -1,10 +1,12 @@
 // Faults, end to end, on the real binary:
 //  - the server killed with SIGKILL at random points during ingestion and
 //    during chat, 20 times (a seeded RNG; the seed is printed, and
-//    HEARTH_FAULT_SEED repeats a run), restarted each time: `hearth check`
+//    HEARTH_FAULT_SEED repeats a run), some of them in the middle of an
+//    upload's body, restarted each time: `hearth check`
 //    finds the stores in agreement (a vector index file not yet saved is
 //    derived data, rebuilt at the next start), every upload and answer the
-//    client saw acknowledged is still there, no thread holds half a turn,
+//    client saw acknowledged is still there, no upload cut off mid-body and
+//    no half turn in a thread is visible,
 //    and the interrupted ingestion jobs resume and finish;
 //  - a runner killed mid-stream: the client gets a clear error, the next
 //    request is served;
@@ -119,6 +121,28 @@ async function uploadOne(n) {
   }
 }
 
+// Starts an upload whose body arrives slowly (half of it, then nothing), so
+// the kill lands in the middle of the request. Resolves once the server died;
+// returns the name, which must never appear.
+async function uploadCutOff(n) {
+  const name = `cut-${n}.md`;
+  const boundary = `hearthcut${n}`;
+  const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
+                           `Content-Type: text/markdown\r\n\r\n${documentText(n, 60)}\r\n--${boundary}--\r\n`);
+  const stream = new ReadableStream({
+    start(controller) { controller.enqueue(body.subarray(0, body.length >> 1)); },  // the rest never comes
+  });
+  try {
+    await fetch(`${server.url}/api/v1/workspaces/k/documents`, {
+      method: 'POST', body: stream, duplex: 'half',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) },
+    });
+  } catch {
+    // the server died mid-request, as intended
+  }
+  return name;
+}
+
 // Asks one question over the stream; resolves to the answer once the server
 // sent "done", or to null when it died first.
 async function askOne(n) {
@@ -180,6 +204,7 @@ test(`SIGKILL ${kills} times during ingestion and chat: nothing acknowledged is 
   const answers = [];
   let uploads = 0;
   let resumed = 0;  // restarts that found an interrupted ingestion job
+  const cutOff = [];  // uploads whose body the kill cut off: never stored
   for (let round = 0; round < kills; ++round) {
     const duringChat = round % 2 === 1;
     const work = [];
@@ -187,6 +212,7 @@ test(`SIGKILL ${kills} times during ingestion and chat: nothing acknowledged is 
       work.push(askOne(round).then((answer) => answer && answers.push(answer)));
     } else {
       for (let n = between(1, 3); n > 0; --n) work.push(uploadOne(uploads++).then((name) => name && acknowledged.push(name)));
+      if (random() < 0.5) work.push(uploadCutOff(round).then((name) => cutOff.push(name)));
     }
     await sleep(between(duringChat ? 200 : 0, duringChat ? 3000 : 1500));
     server.child.kill('SIGKILL');
@@ -196,9 +222,12 @@ test(`SIGKILL ${kills} times during ingestion and chat: nothing acknowledged is 
     server = await startServer(serverArgs, { env: { HEARTH_HOME: home.dir } });
     if (/resuming ingest job/.test(server.logs())) ++resumed;
     await expectNothingLost(acknowledged, answers, round);
+    const names = (await api('GET', '/api/v1/workspaces/k/documents')).body.documents.map((doc) => doc.name);
+    for (const name of cutOff) assert.ok(!names.includes(name), `round ${round}: half an upload was stored (seed ${seed})`);
   }
   t.diagnostic(`seed ${seed}: ${uploads} uploads (${acknowledged.length} acknowledged before the kill), ` +
-               `${answers.length} of ${kills / 2} answers completed before the kill, ${resumed} restarts resumed a job`);
+               `${answers.length} of ${kills / 2} answers completed before the kill, ${resumed} restarts resumed a job, ` +
+               `${cutOff.length} uploads cut off mid-body`);
   assert.ok(acknowledged.length > 0 && answers.length > 0,
             `the kills should fall both before and after acknowledgements (seed ${seed})`);
   const docs = await waitForIngestion();
