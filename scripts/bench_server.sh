@@ -1,0 +1,49 @@
+# Benchmarks of a whole `hearth serve` for scripts/bench, sourced after
+# bench_runtime.sh (section_header):
+#   residency  issue 9's B5: alternating ingestion and RAG questions, counting
+#              model loads and unloads (bench/residency_bench.mjs);
+#   traffic    issue 10's load test: mixed chat, search, upload and Ollama API
+#              traffic from many clients on loopback (bench/traffic_bench.mjs).
+#
+# Environment:
+#   HEARTH_BENCH_TRAFFIC_CLIENTS  clients (default 16; --quick 8)
+#   HEARTH_BENCH_TRAFFIC_SECONDS  how long (default 300; --quick 60)
+
+run_traffic() {
+  local out=$1 embedder=$2
+  local stories=$HEARTH_TEST_DATA/models/stories260K.gguf docs=$HEARTH_TEST_DATA/corpus/formats/md
+  [ -f "$stories" ] || die "no $stories (set HEARTH_TEST_DATA)"
+  local clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-16} seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-300}
+  if [ "$QUICK" = 1 ]; then clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-8}; seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-60}; fi
+  local args=(--model "$stories" --embedder "$embedder" --docs "$docs" --clients "$clients" --seconds "$seconds")
+  log "load test: $clients clients for $seconds s"
+  {
+    section_header "Load test: mixed traffic on loopback (issue 10)" \
+      "scripts/bench --only traffic (runs node bench/traffic_bench.mjs ${args[*]})"
+    echo "- Models: stories260K (real, tiny) answers; hearth-fixture's \`tiny\` embedder (random weights)"
+    echo "- Server: \`hearth serve\` defaults (HTTP worker pool and queue, one slot), runner threads 1, one ingest worker"
+    echo
+    HEARTH_BIN=$BUILD_DIR/hearth node "$HEARTH_ROOT/bench/traffic_bench.mjs" "${args[@]}" ||
+      echo "(the load test's verdict above failed)"
+  } >"$out"
+}
+
+run_residency() {
+  local out=$1 embedder=$2
+  local stories=$HEARTH_TEST_DATA/models/stories260K.gguf
+  [ -f "$stories" ] || die "no $stories (set HEARTH_TEST_DATA)"
+  local rounds=100
+  [ "$QUICK" = 1 ] && rounds=20
+  local args=(--model "$stories" --embedder "$embedder" --rounds "$rounds" --context 512 --threads 1)
+  log "B5: $rounds rounds of ingestion and questions, counting loads"
+  {
+    section_header "Model residency: chat model and embedder under one budget (B5)" \
+      "scripts/bench --only residency (runs node bench/residency_bench.mjs ${args[*]})"
+    echo "- Models: stories260K (real, tiny) as the chat model, so that 50 answers take seconds, not an hour;"
+    echo "  hearth-fixture's \`minilm\` embedder (384-d, random weights). The count of loads does not depend on"
+    echo "  the models' sizes, only on whether the budget holds both; it comes from the server's own counter."
+    echo
+    HEARTH_BIN=$BUILD_DIR/hearth node "$HEARTH_ROOT/bench/residency_bench.mjs" "${args[@]}" ||
+      echo "(B5's target above was missed)"
+  } >"$out"
+}
