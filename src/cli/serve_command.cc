@@ -193,6 +193,8 @@ int RunServe(const CommandArgs& args) {
               "documents converted and embedded at the same time");
   CommandArgs positional;
   if (auto exit_code = ParseVerbFlags(binder, kUsage, args, &positional)) return *exit_code;
+  // The ingestion service holds documents to the same limit as the upload route.
+  ingestion.max_document_bytes = server.limits.max_document_bytes;
   if (!positional.empty()) {
     std::cerr << "hearth serve: unexpected argument '" << positional.front() << "'\n";
     return kExitUsage;

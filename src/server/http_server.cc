@@ -19,8 +19,8 @@
 #include "server/model_routes.h"
 #include "server/ollama_chat_route.h"
 #include "server/ollama_admin_routes.h"
-#include "server/openai_responses.h"
 #include "server/openai_routes.h"
+#include "server/request_limits.h"
 #include "server/request_authenticator.h"
 #include "server/resource_resolver.h"
 #include "server/route_table.h"
@@ -36,12 +36,9 @@ namespace hearth {
 namespace {
 
 constexpr char kRequestIdHeader[] = "X-Request-Id";
-constexpr char kJson[] = "application/json; charset=utf-8";
 // Seconds a client is asked to wait after a 503 (overloaded, or a model's
 // runner restarting).
 constexpr char kRetryAfterSeconds[] = "2";
-
-bool IsOpenAiPath(const std::string& path) { return path == "/v1" || path.starts_with("/v1/"); }
 
 // Errors raised before a route runs answer in the shape of the API the path
 // belongs to.
@@ -55,40 +52,40 @@ std::string JoinRoutes(const std::vector<std::string>& routes) {
   return joined;
 }
 
-// 413, which no Status code maps to.
-void SetTooLarge(const httplib::Request& request, httplib::Response& response, uint64_t limit,
-                 const char* flag) {
-  const Status status = ResourceExhaustedError("request body too large: the limit is " +
-                                               FormatByteSize(limit) + " (" + flag + ")");
-  SetError(request, response, status);
-  response.status = 413;
-  if (IsOpenAiPath(request.path)) {
-    nlohmann::json body = internal::OpenAiErrorJson(status);
-    body["error"]["type"] = "invalid_request_error";
-    response.set_content(body.dump(), kJson);
-  }
-}
-
 // POST /api/blobs/:digest streams its body to disk and has its own limit.
 bool IsBlobUpload(const httplib::Request& request) {
   return request.method == "POST" && request.path.starts_with("/api/blobs/");
 }
 
-struct BodyLimits {
-  uint64_t request = 0;  // --max-request-size
-  uint64_t blob = 0;     // --max-blob-size
-};
+internal::BodyLimit BodyLimitOf(const httplib::Request& request, const ServerLimits& limits) {
+  return internal::BodyLimitFor(IsBlobUpload(request), request.is_multipart_form_data(), limits);
+}
 
-void ConfigureLimits(httplib::Server& server, const ServerOptions& options, Metrics* metrics) {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.io_timeout);
+// 413 naming the limit and its flag.
+void SetTooLarge(const httplib::Request& request, httplib::Response& response,
+                 const ServerLimits& limits) {
+  SetLimitError(request, response, internal::BodyTooLarge(BodyLimitOf(request, limits)),
+                internal::kContentTooLarge);
+}
+
+// The request line and headers as they came, near enough: "name: value\r\n"
+// per header.
+uint64_t HeaderBytes(const httplib::Request& request) {
+  uint64_t bytes = request.method.size() + request.target.size() + request.version.size() + 4;
+  for (const auto& [name, value] : request.headers) bytes += name.size() + value.size() + 4;
+  return bytes;
+}
+
+void ConfigureLimits(httplib::Server& server, const ServerLimits& limits, Metrics* metrics) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(limits.io_timeout);
   server.set_read_timeout(seconds.count());
   server.set_write_timeout(seconds.count());
   // httplib has one limit for every route, the larger (validated: the blob
   // limit); the request gate below holds the other routes to
-  // --max-request-size.
-  server.set_payload_max_length(options.max_blob_bytes);
-  const auto workers = static_cast<size_t>(options.worker_threads);
-  const auto queue = static_cast<size_t>(options.max_queued_requests);
+  // --max-request-size and --max-json-size.
+  server.set_payload_max_length(limits.max_blob_bytes);
+  const auto workers = static_cast<size_t>(limits.worker_threads);
+  const auto queue = static_cast<size_t>(limits.max_queued_requests);
   // httplib takes ownership of the queue it is handed.
   server.new_task_queue = [workers, queue, metrics] {
     return new LoadSheddingQueue(workers, queue, metrics);
@@ -96,14 +93,16 @@ void ConfigureLimits(httplib::Server& server, const ServerOptions& options, Metr
 }
 
 // Runs before routing, so that every response, errors included, carries a
-// request id, and an oversized body is refused from its declared length
-// before any route reads it (httplib's own limit, the blob limit, cuts off a
-// chunked blob upload; other routes refuse chunked bodies).
+// request id; headers over --max-header-size are refused (431), and an
+// oversized body is refused from its declared length before any route reads
+// it (413; request_limits.h's BodyLimitFor says which limit applies;
+// httplib's own limit, the blob limit, cuts off a chunked blob upload; other
+// routes refuse chunked bodies).
 // When the request this worker thread serves began (pre-routing and the
 // logger run on the same thread, before and after the handler).
 thread_local std::chrono::steady_clock::time_point request_start;
 
-void ConfigureRequestGate(httplib::Server& server, BodyLimits limits, Metrics* metrics) {
+void ConfigureRequestGate(httplib::Server& server, const ServerLimits& limits, Metrics* metrics) {
   server.set_pre_routing_handler([limits, metrics](const httplib::Request& request,
                                                    httplib::Response& response) {
     request_start = std::chrono::steady_clock::now();
@@ -112,15 +111,19 @@ void ConfigureRequestGate(httplib::Server& server, BodyLimits limits, Metrics* m
     if (LoadSheddingQueue::IsSheddingThisRequest()) {
       if (metrics != nullptr) metrics->RequestShed();
       SetError(request, response,
-               UnavailableError("the server is busy: every HTTP worker is serving a "
-                                "request and the queue is full; retry shortly"));
+               UnavailableError("the server is busy: all " + std::to_string(limits.worker_threads) +
+                                " HTTP workers (--http-threads) are serving requests and " +
+                                std::to_string(limits.max_queued_requests) +
+                                " more wait (--http-queue); retry shortly"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (Status headers = internal::CheckHeaderSize(HeaderBytes(request), limits); !headers.ok()) {
+      SetLimitError(request, response, headers, internal::kHeaderFieldsTooLarge);
       return httplib::Server::HandlerResponse::Handled;
     }
     const bool blob = IsBlobUpload(request);
-    const uint64_t limit = blob ? limits.blob : limits.request;
-    const char* flag = blob ? "--max-blob-size" : "--max-request-size";
-    if (request.get_header_value_u64("Content-Length") > limit) {
-      SetTooLarge(request, response, limit, flag);
+    if (request.get_header_value_u64("Content-Length") > BodyLimitOf(request, limits).bytes) {
+      SetTooLarge(request, response, limits);
       return httplib::Server::HandlerResponse::Handled;
     }
     // httplib would cut a chunked body off only at the blob limit, and the
@@ -150,7 +153,7 @@ void ConfigureRequestGate(httplib::Server& server, BodyLimits limits, Metrics* m
   });
 }
 
-void ConfigureErrors(httplib::Server& server, BodyLimits limits) {
+void ConfigureErrors(httplib::Server& server, const ServerLimits& limits) {
   server.set_error_handler([limits](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;  // a route already explained the error
     if (response.status == 404) {
@@ -158,11 +161,19 @@ void ConfigureErrors(httplib::Server& server, BodyLimits limits) {
                NotFoundError("no route for " + request.method + " " + request.path));
     } else if (response.status == 413) {
       // A chunked body cut off by httplib (a declared length is refused above).
-      if (IsBlobUpload(request)) {
-        SetTooLarge(request, response, limits.blob, "--max-blob-size");
-      } else {
-        SetTooLarge(request, response, limits.request, "--max-request-size");
-      }
+      SetTooLarge(request, response, limits);
+    } else if (response.status == 414) {
+      SetError(request, response,
+               InvalidArgumentError("request target too long: the limit is 8 KiB"));
+      response.status = 414;
+    } else if (response.status == 400) {
+      // httplib refused the request before routing: a malformed request line
+      // or header, a header line over 8 KiB, more than 100 headers, or more
+      // than 1024 multipart parts.
+      SetError(request, response,
+               InvalidArgumentError("malformed request: check the request line and headers "
+                                    "(each header line at most 8 KiB, at most 100 headers) and "
+                                    "the body's framing"));
     }
   });
   server.set_exception_handler(
@@ -182,10 +193,10 @@ void ConfigureErrors(httplib::Server& server, BodyLimits limits) {
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(const ServerServices& services)
+  Impl(const ServerServices& services, const ServerLimits& limits)
       : authenticator(services.accounts),
         resolver(services.workspaces, services.threads, services.accounts),
-        routes(server, authenticator, resolver) {}
+        routes(server, authenticator, resolver, limits) {}
 
   httplib::Server server;
   RequestAuthenticator authenticator;
@@ -208,14 +219,14 @@ StatusOr<std::unique_ptr<HttpServer>> HttpServer::Bind(const ServerOptions& opti
                                                       const ServerServices& services) {
   Status valid = ValidateServerOptions(options);
   if (!valid.ok()) return valid;
-  auto impl = std::make_unique<Impl>(services);
+  auto impl = std::make_unique<Impl>(services, options.limits);
   impl->shutdown_timeout = options.shutdown_timeout;
   ServerServices routed = services;
   routed.shutdown = impl->cancel.get_token();
-  ConfigureLimits(impl->server, options, services.metrics);
-  const BodyLimits limits{.request = options.max_request_bytes, .blob = options.max_blob_bytes};
-  ConfigureRequestGate(impl->server, limits, services.metrics);
-  ConfigureErrors(impl->server, limits);
+  routed.limits = options.limits;
+  ConfigureLimits(impl->server, options.limits, services.metrics);
+  ConfigureRequestGate(impl->server, options.limits, services.metrics);
+  ConfigureErrors(impl->server, options.limits);
   internal::RegisterWebRoutes(impl->routes);
   internal::RegisterSystemRoutes(impl->routes, routed);
   internal::RegisterSystemStatusRoutes(impl->routes, routed);

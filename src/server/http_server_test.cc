@@ -13,7 +13,7 @@ namespace {
 ServerOptions LoopbackAnyPort() {
   ServerOptions options;
   options.port = 0;
-  options.worker_threads = 2;
+  options.limits.worker_threads = 2;
   // Long enough that a Stop() which waited for it would time the test out.
   options.shutdown_timeout = std::chrono::hours(1);
   return options;
@@ -58,8 +58,8 @@ class ServingServer : public ::testing::Test {
  protected:
   void SetUp() override {
     ServerOptions options = LoopbackAnyPort();
-    options.max_request_bytes = 1024;
-    options.max_blob_bytes = 4096;
+    options.limits.max_request_bytes = 1024;
+    options.limits.max_blob_bytes = 4096;
     StatusOr<std::unique_ptr<HttpServer>> bound = HttpServer::Bind(options);
     ASSERT_TRUE(bound.ok()) << bound.status().ToString();
     server_ = std::move(*bound);

@@ -14,6 +14,7 @@
 #include "server/model_defaults.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
+#include "server/request_limits.h"
 
 namespace hearth::internal {
 namespace {
@@ -92,6 +93,12 @@ void HandleGenerate(const ServerServices& services, const httplib::Request& requ
   if (call->has_images) {
     return SetJsonError(response, InvalidArgumentError("model '" + model + "' does not support images"));
   }
+  // Refused before a model is loaded for it; capped again after the model's
+  // own parameters apply.
+  if (Status limited = LimitGeneration(services.limits, call->given_options, &call->generate);
+      !limited.ok()) {
+    return SetJsonError(response, limited);
+  }
   StatusOr<ModelLease> lease = scheduler.Acquire(call->model);
   if (!lease.ok()) return SetJsonError(response, lease.status());
   if (call->load_only) return SetJson(response, LoadOnlyJson(model, "load"));
@@ -99,6 +106,10 @@ void HandleGenerate(const ServerServices& services, const httplib::Request& requ
                                            &call->generate);
       !defaults.ok()) {
     return SetJsonError(response, defaults);
+  }
+  if (Status capped = LimitGeneration(services.limits, call->given_options, &call->generate);
+      !capped.ok()) {
+    return SetJsonError(response, capped);
   }
   if (Status prepared = PreparePrompt(services, *lease, &*call); !prepared.ok()) {
     return SetJsonError(response, prepared);

@@ -11,6 +11,7 @@
 #include "server/json_body.h"
 #include "server/ollama_requests.h"
 #include "server/ollama_responses.h"
+#include "server/request_limits.h"
 #include "server/lease_outcome.h"
 
 namespace hearth::internal {
@@ -32,10 +33,14 @@ StatusOr<PreparedChat> PrepareChat(const ServerServices& services, OllamaChat ca
     return InvalidArgumentError("model '" + call.model.model.DisplayName() +
                                 "' does not support images");
   }
+  // Refused before a model is loaded for it; capped again after the model's
+  // own parameters apply.
+  RETURN_IF_ERROR(LimitGeneration(services.limits, call.given_options, &call.generate));
   ASSIGN_OR_RETURN(LeasedChat leased,
                    LeaseAndFormatChat(services, call.model, &call.chat, call.format, &call.generate));
   RETURN_IF_ERROR(ApplyModelDefaults(leased.lease->model().parameters, call.given_options,
                                      &call.generate));
+  RETURN_IF_ERROR(LimitGeneration(services.limits, call.given_options, &call.generate));
   return PreparedChat{.lease = std::move(leased.lease),
                       .formatter = std::move(leased.formatter),
                       .call = std::move(call),

@@ -10,6 +10,7 @@
 #include "server/lease_outcome.h"
 #include "server/json_body.h"
 #include "server/openai_requests.h"
+#include "server/request_limits.h"
 #include "server/openai_responses.h"
 #include "server/openai_routes.h"
 
@@ -37,6 +38,9 @@ struct PreparedChat {
 StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib::Request& request) {
   ASSIGN_OR_RETURN(json body, ParseJsonObject(request.body));
   ASSIGN_OR_RETURN(OpenAiChat call, ParseOpenAiChat(body));
+  // Refused before a model is loaded for it; capped again after the model's
+  // own parameters apply.
+  RETURN_IF_ERROR(LimitGeneration(services.limits, call.given_options, &call.generate));
   if (call.has_images) {
     return InvalidArgumentError("model '" + call.model.model.DisplayName() +
                                 "' is text-only: it cannot read content parts of type image_url");
@@ -45,6 +49,7 @@ StatusOr<PreparedChat> PrepareChat(const ServerServices& services, const httplib
                                                          ResponseFormat(call), &call.generate));
   RETURN_IF_ERROR(ApplyModelDefaults(leased.lease->model().parameters, call.given_options,
                                      &call.generate));
+  RETURN_IF_ERROR(LimitGeneration(services.limits, call.given_options, &call.generate));
   return PreparedChat{.lease = std::move(leased.lease),
                       .formatter = std::move(leased.formatter),
                       .call = std::move(call)};

@@ -9,6 +9,7 @@
 #include "server/chat_preparation.h"
 #include "server/json_body.h"
 #include "server/openai_requests.h"
+#include "server/request_limits.h"
 #include "server/openai_responses.h"
 
 namespace hearth::internal {
@@ -65,12 +66,22 @@ void HandleCompletion(const ServerServices& services, const httplib::Request& re
   if (!body.ok()) return SetOpenAiError(response, body.status());
   StatusOr<OpenAiCompletion> call = ParseOpenAiCompletion(*body);
   if (!call.ok()) return SetOpenAiError(response, call.status());
+  // Refused before a model is loaded for it; capped again after the model's
+  // own parameters apply.
+  if (Status limited = LimitGeneration(services.limits, call->given_options, &call->generate);
+      !limited.ok()) {
+    return SetOpenAiError(response, limited);
+  }
   StatusOr<ModelLease> lease = services.scheduler->Acquire(call->model);
   if (!lease.ok()) return SetOpenAiError(response, lease.status());
   if (Status defaults = ApplyModelDefaults(lease->model().parameters, call->given_options,
                                            &call->generate);
       !defaults.ok()) {
     return SetOpenAiError(response, defaults);
+  }
+  if (Status capped = LimitGeneration(services.limits, call->given_options, &call->generate);
+      !capped.ok()) {
+    return SetOpenAiError(response, capped);
   }
   if (!call->streaming.stream) {
     StatusOr<GenerateResult> result =

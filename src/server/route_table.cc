@@ -8,6 +8,7 @@
 #include "server/http_status.h"
 #include "server/openai_responses.h"
 #include "server/request_authenticator.h"
+#include "server/request_limits.h"
 #include "server/resource_resolver.h"
 #include "server/stream_recheck.h"
 
@@ -15,6 +16,8 @@ namespace hearth {
 namespace {
 
 constexpr char kJson[] = "application/json; charset=utf-8";
+// Seconds a client over its concurrency cap is asked to wait.
+constexpr char kCapRetryAfterSeconds[] = "1";
 
 // A request carrying only the credential headers of another, for Recheck.
 httplib::Request CredentialsOnly(const std::string& method, const std::string& authorization,
@@ -57,7 +60,29 @@ void GuardStream(httplib::Response& response, std::function<Status()> recheck) {
   };
 }
 
+// Keeps `slot` until the response is finished: a streamed response holds
+// it until httplib releases its content provider, after the last chunk.
+void HoldUntilFinished(httplib::Response& response, ConcurrencyLimiter::Slot slot) {
+  if (!response.content_provider_) return;  // released when the handler returns
+  auto held = std::make_shared<ConcurrencyLimiter::Slot>(std::move(slot));
+  response.content_provider_resource_releaser_ =
+      [inner = std::move(response.content_provider_resource_releaser_), held](bool success) {
+        if (inner) inner(success);
+      };
+}
+
 }  // namespace
+
+void SetLimitError(const httplib::Request& request, httplib::Response& response,
+                   const Status& status, int http_status) {
+  SetApiError(request, response, status);
+  response.status = http_status;
+  if (request.path == "/v1" || request.path.starts_with("/v1/")) {
+    nlohmann::json body = internal::OpenAiErrorJson(status);
+    body["error"]["type"] = "invalid_request_error";
+    response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
+  }
+}
 
 void SetApiError(const httplib::Request& request, httplib::Response& response,
                  const Status& status) {
@@ -99,8 +124,31 @@ std::function<Status()> RequestContext::Recheck() const {
 }
 
 RouteTable::RouteTable(httplib::Server& server, RequestAuthenticator& authenticator,
-                       ResourceResolver& resolver)
-    : server_(server), authenticator_(authenticator), resolver_(resolver) {}
+                       ResourceResolver& resolver, const ServerLimits& limits)
+    : server_(server),
+      authenticator_(authenticator),
+      resolver_(resolver),
+      limits_(limits),
+      limiter_({.per_user = limits.max_requests_per_user, .per_key = limits.max_requests_per_key}) {}
+
+std::optional<ConcurrencyLimiter::Slot> RouteTable::Limit(const RequestContext& context,
+                                                         const httplib::Request& request,
+                                                         httplib::Response& response,
+                                                         bool body_read) {
+  if (body_read && !request.body.empty() && !request.is_multipart_form_data()) {
+    if (Status depth = internal::CheckJsonDepth(request.body, limits_); !depth.ok()) {
+      SetLimitError(request, response, depth, internal::kBadRequest);
+      return std::nullopt;
+    }
+  }
+  StatusOr<ConcurrencyLimiter::Slot> slot = limiter_.Acquire(context.principal());
+  if (!slot.ok()) {
+    SetApiError(request, response, slot.status());
+    response.set_header("Retry-After", kCapRetryAfterSeconds);
+    return std::nullopt;
+  }
+  return std::move(*slot);
+}
 
 const RouteSpec* RouteTable::Spec(std::string_view method, const std::string& pattern) {
   const RouteSpec* spec = FindRouteSpec(method, pattern);
@@ -149,8 +197,11 @@ void RouteTable::Add(std::string_view method, const std::string& pattern, Handle
                                                             httplib::Response& response) {
     std::optional<RequestContext> context = Admit(*spec, request, response);
     if (!context.has_value()) return;
+    std::optional<ConcurrencyLimiter::Slot> slot = Limit(*context, request, response, true);
+    if (!slot.has_value()) return;
     handler(request, response, *context);
     if (!context->recheck_taken()) GuardStream(response, context->Recheck());
+    HoldUntilFinished(response, std::move(*slot));
   };
   if (method == "GET") {
     server_.Get(pattern, std::move(wrapped));
@@ -194,8 +245,12 @@ void RouteTable::PostWithReader(const std::string& pattern, ReaderHandler handle
                             const httplib::ContentReader& reader) {
     std::optional<RequestContext> context = Admit(*spec, request, response);
     if (!context.has_value()) return;
+    // The body has not been read: the handler reads it as it arrives.
+    std::optional<ConcurrencyLimiter::Slot> slot = Limit(*context, request, response, false);
+    if (!slot.has_value()) return;
     handler(request, response, reader);
     if (!context->recheck_taken()) GuardStream(response, context->Recheck());
+    HoldUntilFinished(response, std::move(*slot));
   });
 }
 

@@ -6,7 +6,13 @@
 //   2. finds the resource from the path (ResourceResolver),
 //   3. asks Authorize(principal, spec.action, resource) (auth/access.h),
 // and answers the error in the path's API shape (Ollama, OpenAI, /api/v1)
-// when any step fails. The handler gets a RequestContext with the principal,
+// when any step fails. Then, before the handler runs:
+//   4. a body that is not multipart must nest JSON at most
+//      --max-json-depth deep (400),
+//   5. the principal takes a slot of its per-user and per-key concurrency
+//      caps (ConcurrencyLimiter; 429 with Retry-After when none is free),
+//      held until the response is finished, streams included.
+// The handler gets a RequestContext with the principal,
 // for what else it touches (a thread named in a body, the rows of a list)
 // and for re-checks on open streams.
 //
@@ -31,7 +37,9 @@
 #include "auth/access.h"
 #include "base/status.h"
 #include "httplib.h"
+#include "server/concurrency_limiter.h"
 #include "server/route_specs.h"
+#include "server/server_limits.h"
 
 namespace hearth {
 
@@ -90,9 +98,10 @@ class RouteTable {
   using ReaderHandler = std::function<void(const httplib::Request&, httplib::Response&,
                                            const httplib::ContentReader&)>;
 
-  // All borrowed; they must outlive the server.
+  // All borrowed; they must outlive the server. `limits` gives the JSON
+  // depth and the concurrency caps.
   RouteTable(httplib::Server& server, RequestAuthenticator& authenticator,
-             ResourceResolver& resolver);
+             ResourceResolver& resolver, const ServerLimits& limits = {});
 
   void Get(const std::string& pattern, Handler handler) { Add("GET", pattern, std::move(handler)); }
   void Post(const std::string& pattern, Handler handler) { Add("POST", pattern, std::move(handler)); }
@@ -117,10 +126,16 @@ class RouteTable {
   std::optional<RequestContext> Admit(const RouteSpec& spec, const httplib::Request& request,
                                       httplib::Response& response);
   const RouteSpec* Spec(std::string_view method, const std::string& pattern);
+  // Steps 4-5; the slot, or nullopt with the error set on `response`.
+  std::optional<ConcurrencyLimiter::Slot> Limit(const RequestContext& context,
+                                                const httplib::Request& request,
+                                                httplib::Response& response, bool body_read);
 
   httplib::Server& server_;
   RequestAuthenticator& authenticator_;
   ResourceResolver& resolver_;
+  const ServerLimits limits_;
+  ConcurrencyLimiter limiter_;
   std::vector<std::string> unlisted_;
 };
 
@@ -128,6 +143,12 @@ class RouteTable {
 // {"error": {"message", "type"}} under /v1, {"error": "..."} elsewhere.
 void SetApiError(const httplib::Request& request, httplib::Response& response,
                  const Status& status);
+
+// The same with another HTTP status than `status`'s own: a limit answered
+// 400, 413 or 431 (request_limits.h). Under /v1 its type is
+// "invalid_request_error".
+void SetLimitError(const httplib::Request& request, httplib::Response& response,
+                   const Status& status, int http_status);
 
 }  // namespace hearth
 

@@ -12,6 +12,7 @@
 
 #include "base/options.h"
 #include "base/status.h"
+#include "server/server_limits.h"
 
 namespace hearth {
 
@@ -21,17 +22,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   // TCP port; Ollama's, so existing clients find hearth. 0 picks a free port.
   int port = 11434;
-  // HTTP worker threads.
-  int worker_threads = 8;
-  // Requests waiting for a worker before new ones are refused.
-  int max_queued_requests = 64;
-  // Largest request body accepted, except blob uploads.
-  uint64_t max_request_bytes = uint64_t{64} << 20;
-  // Largest blob upload (POST /api/blobs/:digest, what `ollama create`
-  // sends a local GGUF with); streamed to disk, never held in memory.
-  uint64_t max_blob_bytes = uint64_t{64} << 30;
-  // How long a client may take to send a request or to read a response.
-  std::chrono::milliseconds io_timeout{std::chrono::seconds(60)};
+  // Every limit on what a request may ask (body sizes, JSON, uploads,
+  // generation, worker pool and queue, per-user and per-key caps).
+  ServerLimits limits;
   // On shutdown, how long in-flight requests may run before long-running work
   // (generation) is cancelled.
   std::chrono::milliseconds shutdown_timeout{std::chrono::seconds(10)};
@@ -45,14 +38,14 @@ struct ServerOptions {
 // "localhost".
 bool IsLoopbackHost(std::string_view host);
 
-// Registers ServerOptions' flags and HEARTH_* variables with `binder`.
+// Registers ServerOptions' flags and HEARTH_* variables (the limits' too)
+// with `binder`.
 // `options` must outlive the binder's use.
 void BindServerOptions(OptionBinder& binder, ServerOptions& options);
 
-// Checks ranges after binding: port 0..65535, at least one worker, a
-// non-empty host, a positive request body limit no larger than the blob
-// limit, positive I/O timeout, non-negative
-// shutdown timeout. Errors are InvalidArgument naming the flag.
+// Checks ranges after binding: port 0..65535, a non-empty host, a
+// non-negative shutdown timeout, and ValidateServerLimits. Errors are
+// InvalidArgument naming the flag.
 Status ValidateServerOptions(const ServerOptions& options);
 
 }  // namespace hearth

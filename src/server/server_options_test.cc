@@ -23,21 +23,21 @@ TEST(ServerOptionsTest, FlagsOverrideEnvironment) {
   ASSERT_TRUE(rest.ok()) << rest.status().ToString();
   EXPECT_EQ(options.port, 9090);
   EXPECT_EQ(options.host, "0.0.0.0");
-  EXPECT_EQ(options.max_request_bytes, 1u << 20);
+  EXPECT_EQ(options.limits.max_request_bytes, 1u << 20);
 }
 
 TEST(ServerOptionsTest, BlobUploadsHaveTheirOwnLimit) {
   ServerOptions options;
-  EXPECT_EQ(options.max_blob_bytes, uint64_t{64} << 30);  // room for a real model
+  EXPECT_EQ(options.limits.max_blob_bytes, uint64_t{64} << 30);  // room for a real model
   OptionBinder binder;
   BindServerOptions(binder, options);
   MapEnvironment env({{"HEARTH_MAX_BLOB_SIZE", "2GiB"}});
   ASSERT_TRUE(binder.ApplyEnvironment(env).ok());
-  EXPECT_EQ(options.max_blob_bytes, uint64_t{2} << 30);
+  EXPECT_EQ(options.limits.max_blob_bytes, uint64_t{2} << 30);
   ASSERT_TRUE(binder.ApplyFlags({"--max-blob-size", "3MiB"}).ok());
-  EXPECT_EQ(options.max_blob_bytes, uint64_t{3} << 20);
-  EXPECT_EQ(options.max_request_bytes, uint64_t{64} << 20);  // untouched
-  options.max_blob_bytes = options.max_request_bytes - 1;
+  EXPECT_EQ(options.limits.max_blob_bytes, uint64_t{3} << 20);
+  EXPECT_EQ(options.limits.max_request_bytes, uint64_t{64} << 20);  // untouched
+  options.limits.max_blob_bytes = options.limits.max_request_bytes - 1;
   Status status = ValidateServerOptions(options);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("--max-blob-size"), std::string::npos);
@@ -72,7 +72,7 @@ TEST(ServerOptionsTest, NegativeShutdownTimeoutIsRejectedByName) {
 
 TEST(ServerOptionsTest, ZeroWorkersIsRejected) {
   ServerOptions options;
-  options.worker_threads = 0;
+  options.limits.worker_threads = 0;
   EXPECT_EQ(ValidateServerOptions(options).code(), StatusCode::kInvalidArgument);
 }
 

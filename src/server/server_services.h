@@ -7,6 +7,8 @@
 
 #include <stop_token>
 
+#include "server/server_limits.h"
+
 namespace hearth {
 
 class AccountService;
@@ -49,6 +51,9 @@ struct ServerServices {
   // ends and the server can exit. Set by HttpServer::Bind; callers leave it
   // empty.
   std::stop_token shutdown;
+  // What a request may ask (server_limits.h). Set by HttpServer::Bind from
+  // ServerOptions::limits; callers leave it as it is.
+  ServerLimits limits;
 };
 
 }  // namespace hearth

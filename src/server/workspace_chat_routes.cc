@@ -20,6 +20,7 @@
 #include "server/workspace_path.h"
 #include "server/metrics.h"
 #include "server/openai_responses.h"
+#include "server/request_limits.h"
 #include "server/sse.h"
 #include "server/workspace_chat_json.h"
 
@@ -47,8 +48,9 @@ StatusOr<bool> OptionalBool(const json& body, const char* key, bool fallback) {
   return it->get<bool>();
 }
 
-// The question's text; 413 (set on `response`) when it is too long.
-std::optional<std::string> Question(const json& body, const char* key,
+// The question's text; 413 (set on `response`) when it is longer than
+// --max-message-size.
+std::optional<std::string> Question(const json& body, const char* key, const ServerLimits& limits,
                                     httplib::Response& response) {
   StatusOr<std::optional<std::string>> text = OptionalString(body, key);
   if (!text.ok()) {
@@ -59,12 +61,9 @@ std::optional<std::string> Question(const json& body, const char* key,
     SetJsonError(response, InvalidArgumentError("\"" + std::string(key) + "\" is required"));
     return std::nullopt;
   }
-  if ((*text)->size() > kMaxQuestionBytes) {
-    SetJsonError(response, InvalidArgumentError("\"" + std::string(key) + "\" is " +
-                                                std::to_string((*text)->size()) +
-                                                " bytes; at most " +
-                                                std::to_string(kMaxQuestionBytes) + " are accepted"));
-    response.status = 413;
+  if (Status sized = CheckMessageSize(key, (*text)->size(), limits); !sized.ok()) {
+    SetJsonError(response, sized);
+    response.status = kContentTooLarge;
     return std::nullopt;
   }
   return **text;
@@ -75,14 +74,14 @@ struct ChatCall {
   bool stream = false;
 };
 
-std::optional<ChatCall> ParseChat(const WorkspaceRow& workspace, const httplib::Request& http,
-                                  httplib::Response& response) {
+std::optional<ChatCall> ParseChat(const WorkspaceRow& workspace, const ServerLimits& limits,
+                                  const httplib::Request& http, httplib::Response& response) {
   StatusOr<json> body = ParseJsonObject(http.body);
   if (!body.ok()) {
     SetJsonError(response, body.status());
     return std::nullopt;
   }
-  std::optional<std::string> message = Question(*body, "message", response);
+  std::optional<std::string> message = Question(*body, "message", limits, response);
   if (!message) return std::nullopt;
   ChatCall call;
   call.request.workspace = workspace;
@@ -153,7 +152,7 @@ void StreamAnswer(AnswerService& answers, Metrics* metrics, PreparedAnswer& prep
 void Chat(const ServerServices& services, const WorkspaceRow& workspace,
           const httplib::Request& http, httplib::Response& response,
           const RequestContext& context) {
-  std::optional<ChatCall> call = ParseChat(workspace, http, response);
+  std::optional<ChatCall> call = ParseChat(workspace, services.limits, http, response);
   if (!call) return;
   call->request.user_id = context.principal().user_id;
   if (call->request.thread_id) {
@@ -186,7 +185,7 @@ void Search(const ServerServices& services, const WorkspaceRow& workspace,
             const httplib::Request& http, httplib::Response& response) {
   StatusOr<json> body = ParseJsonObject(http.body);
   if (!body.ok()) return SetJsonError(response, body.status());
-  std::optional<std::string> query = Question(*body, "query", response);
+  std::optional<std::string> query = Question(*body, "query", services.limits, response);
   if (!query) return;
   RetrievalRequest request{.workspace = workspace,
                            .query = *query,

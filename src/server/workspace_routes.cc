@@ -11,15 +11,13 @@
 #include "base/value_parsers.h"
 #include "nlohmann/json.hpp"
 #include "server/json_body.h"
+#include "server/request_limits.h"
 #include "server/workspace_path.h"
 
 namespace hearth::internal {
 namespace {
 
 using nlohmann::json;
-
-// Files one upload request may carry.
-constexpr size_t kMaxFilesPerUpload = 100;
 
 json WorkspaceJson(const WorkspaceRow& row) {
   return {{"id", row.id},
@@ -259,7 +257,35 @@ void CreateWorkspace(WorkspaceService& workspaces, AccountService* accounts,
   SetJson(response, WorkspaceJson(*created));
 }
 
-void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
+std::string UploadName(const httplib::FormData& file) {
+  return file.filename.empty() ? "upload" : file.filename;
+}
+
+// Every limit on an upload, checked for all its files before any is stored:
+// a refused upload stores nothing. False with the error set on `response`.
+bool UploadWithinLimits(const httplib::Request& request, httplib::Response& response,
+                        const ServerLimits& limits) {
+  const size_t parts = request.form.fields.size() + request.form.files.size();
+  if (Status counts = CheckUploadCounts(parts, request.form.get_file_count("file"), limits);
+      !counts.ok()) {
+    SetLimitError(request, response, counts, kContentTooLarge);
+    return false;
+  }
+  for (const httplib::FormData& file : request.form.get_files("file")) {
+    const std::string name = UploadName(file);
+    if (Status named = CheckUploadFileName(name, limits); !named.ok()) {
+      SetLimitError(request, response, named, kBadRequest);
+      return false;
+    }
+    if (Status sized = CheckDocumentSize(name, file.content.size(), limits); !sized.ok()) {
+      SetLimitError(request, response, sized, kContentTooLarge);
+      return false;
+    }
+  }
+  return true;
+}
+
+void Upload(WorkspaceService& workspaces, IngestionService& ingestion, const ServerLimits& limits,
             const httplib::Request& request, httplib::Response& response,
             const RequestContext& context) {
   std::optional<WorkspaceRow> workspace = PathWorkspace(workspaces, request, response);
@@ -268,18 +294,13 @@ void Upload(WorkspaceService& workspaces, IngestionService& ingestion,
     return SetJsonError(response, InvalidArgumentError(
                                       "send the files as multipart/form-data, field \"file\""));
   }
-  const size_t count = request.form.get_file_count("file");
-  if (count == 0) {
+  if (request.form.get_file_count("file") == 0) {
     return SetJsonError(response, InvalidArgumentError("no \"file\" part in the upload"));
   }
-  if (count > kMaxFilesPerUpload) {
-    return SetJsonError(response, InvalidArgumentError(
-                                      "at most " + std::to_string(kMaxFilesPerUpload) +
-                                      " files per upload; send the rest in another request"));
-  }
+  if (!UploadWithinLimits(request, response, limits)) return;
   json results = json::array();
   for (const httplib::FormData& file : request.form.get_files("file")) {
-    const std::string name = file.filename.empty() ? "upload" : file.filename;
+    const std::string name = UploadName(file);
     StatusOr<SubmittedDocument> submitted = ingestion.Submit(workspace->id, name, file.content,
                                                            context.principal().user_id);
     if (!submitted.ok()) {
@@ -341,10 +362,10 @@ void RegisterWorkspaceRoutes(RouteTable& routes, const ServerServices& services)
     SetJson(response, json{{"deleted", workspace->slug}});
   });
   routes.Post("/api/v1/workspaces/:slug/documents",
-              [&workspaces, &ingestion](const httplib::Request& request,
-                                        httplib::Response& response,
-                                        const RequestContext& context) {
-                Upload(workspaces, ingestion, request, response, context);
+              [&workspaces, &ingestion, limits = services.limits](
+                  const httplib::Request& request, httplib::Response& response,
+                  const RequestContext& context) {
+                Upload(workspaces, ingestion, limits, request, response, context);
               });
   routes.Get("/api/v1/workspaces/:slug/documents", [&workspaces](const httplib::Request& request,
                                                                  httplib::Response& response) {
