@@ -12,6 +12,13 @@
 // client: from sending the request to the first "token" event. Each pair's
 // two turns run back to back, pairs on different abstracts.
 //
+// The window must hold both turns: the first prompt (about --budget tokens
+// of passages plus the system prompt and question), its answer (a random-
+// weight model writes until the answer reserve, a quarter of --context),
+// the follow-up's new passages and question, and the reserve again.
+// Otherwise the thread is rebuilt for the follow-up (the report says so) and
+// nothing is reused.
+//
 //   HEARTH_BIN=build/hearth node bench/followup_bench.mjs --model FILE
 //     --embedder FILE --scifact DIR [--pairs N] [--docs N] [--context N]
 //     [--budget N] [--threads N]
@@ -123,6 +130,8 @@ function report(flags, pairs) {
               `${summary(column((p) => p.next.answer.usage.prompt_tokens), 0)} |`);
   console.log(`| of them reused from the slot's cache | ${summary(column((p) => p.first.answer.usage.cached_prompt_tokens), 0)} | ` +
               `${summary(column((p) => p.next.answer.usage.cached_prompt_tokens), 0)} |`);
+  console.log(`| thread rebuilt because it outgrew the context | - | ` +
+              `${pairs.filter((p) => p.next.answer.ledger.rebuilt).length} of ${pairs.length} |`);
   console.log(`| passages cited again without being resent (recited) | - | ` +
               `${summary(column((p) => p.next.answer.ledger.recited ?? 0), 0)} |`);
   console.log(`| prefill (trace), ms | ${summary(column((p) => p.first.answer.trace.prefill_ms), 0)} | ` +

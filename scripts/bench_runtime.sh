@@ -42,11 +42,14 @@ decoder_line() {
   echo "- Model: hearth-fixture's \`llama3-1b\` preset (Llama-3.2-1B shape: 16 layers, n_embd 2048, 32 heads, 8 KV heads, Llama 3 vocabulary, tied output), Q4_K_M, random weights"
 }
 
-# section_header TITLE COMMAND: the lines every section starts with.
+# section_header TITLE NAME RUNS: the lines every section starts with; NAME
+# is the benchmark's --only name, RUNS the program and arguments it runs.
 section_header() {
+  local quick=""
+  [ "$QUICK" = 1 ] && quick="--quick "
   echo "## $1"
   echo
-  echo "Command: \`$2\`"
+  echo "Command: \`scripts/bench $quick--only $2\` (runs \`$3\`)"
   echo
   context_lines
   mode_line
@@ -61,7 +64,7 @@ run_decode() {
   log "B1/B2: decode and prefill against llama-bench"
   {
     section_header "Model runtime: decode and prefill, hearth vs llama-bench (B1, B2)" \
-      "scripts/bench --only decode (runs hearth-bench-decode ${args[*]})"
+      decode "hearth-bench-decode ${args[*]}"
     decoder_line
     echo "- Peer: llama-bench and llama-simple built from the same llama.cpp with the same flags"
     echo
@@ -75,7 +78,7 @@ run_load() {
   log "B4: cold load to first token against reading the file"
   {
     section_header "Model runtime: cold load to first token (B4)" \
-      "scripts/bench --only load (runs hearth-bench-load ${args[*]})"
+      load "hearth-bench-load ${args[*]}"
     decoder_line
     echo "- Cold: the model file's pages are dropped with posix_fadvise(DONTNEED) before each run (this needs no root and leaves the rest of the page cache alone; \`echo 3 > /proc/sys/vm/drop_caches\` would empty everyone's); the fraction still cached is measured with mincore"
     echo
@@ -90,7 +93,7 @@ run_memory() {
   log "B10: idle server memory, runner memory against the planner"
   {
     section_header "Model runtime: memory (B10)" \
-      "scripts/bench --only memory (runs hearth-bench-memory ${args[*]})"
+      memory "hearth-bench-memory ${args[*]}"
     decoder_line
     echo "- Also: stories260K, and hearth-fixture's \`minilm\` embedder (f16); each in a runner with the scheduler's default options (context min(4096, training context), 1 slot, batch 512), after one request"
     echo
@@ -105,7 +108,7 @@ run_bandwidth() {
   log "B11: decode bandwidth against a STREAM-like probe"
   {
     section_header "Model runtime: decode bandwidth (B11)" \
-      "scripts/bench --only bandwidth (runs hearth-bench-bandwidth ${args[*]})"
+      bandwidth "hearth-bench-bandwidth ${args[*]}"
     decoder_line
     echo "- Probe: bench/stream_probe.cc, 2 threads, three arrays of 128 MiB, best of 5 passes per kernel"
     echo
@@ -121,17 +124,18 @@ run_followup() {
   # Quick: 1 thread, because on a busy machine 2 threads wait on each other
   # at every op of the graph (a descheduled partner stalls the other), which
   # makes each decode call cost seconds whatever its size and hides what the
-  # row measures; and a small context, whose answer reserve (a quarter of it)
-  # bounds the length of the first turn's answer.
+  # row measures; and a smaller context, whose answer reserve (a quarter of
+  # it) bounds the answers' length. The budget leaves room in the window for
+  # both turns (see bench/followup_bench.mjs).
   if [ "$QUICK" = 1 ]; then
-    args+=(--pairs 2 --docs 60 --context 1024 --budget 500 --threads 1)
+    args+=(--pairs 2 --docs 60 --context 2048 --budget 400 --threads 1)
   else
-    args+=(--pairs 5 --docs 200 --context 4096 --budget 3000 --threads 2)
+    args+=(--pairs 5 --docs 200 --context 4096 --budget 1500 --threads 2)
   fi
   log "B13: follow-up time to first token through the workspace chat route"
   {
     section_header "Model runtime: time to first token of a follow-up (B13)" \
-      "scripts/bench --only followup (runs node bench/followup_bench.mjs ${args[*]})"
+      followup "node bench/followup_bench.mjs ${args[*]}"
     decoder_line
     echo "- Embedder: hearth-fixture's \`tiny\` preset (random weights: retrieval leans on the lexical side, which matches the titles)"
     echo
