@@ -1,5 +1,5 @@
-# The model-runtime benchmarks of scripts/bench (issue 9: B1, B2, B4, B10,
-# B11, B13), sourced by it: each run_* function writes one section of
+# The model-runtime benchmarks of scripts/bench (issue 9: B1, B2, B3, B4,
+# B10, B11, B13), sourced by it: each run_* function writes one section of
 # docs/benchmarks.md to the file it is given. They use scripts/bench's
 # BUILD_DIR, HEARTH_TEST_DATA, log, context_lines and make_tiny_embedder /
 # make_embedder, and QUICK (1 = `scripts/bench --quick`: fewer pairs and
@@ -8,7 +8,7 @@
 # The hearth side of every one is hearth's serving path: a `hearth runner`
 # child started through RunnerClient, as the scheduler starts one for every
 # model the server loads (B1, B2, B4, B10, B11), or `hearth serve` and its
-# workspace chat route (B10's idle server, B13).
+# HTTP routes (B3's /api/generate, B10's idle server, B13's workspace chat).
 
 runtime_pairs() { if [ "$QUICK" = 1 ]; then echo 2; else echo 5; fi; }
 
@@ -143,6 +143,28 @@ run_followup() {
   } >"$out"
 }
 
+run_serving() {
+  local out=$1 decoder=$2 tools=$3 model=$2
+  local args=(--llama-server "$tools/llama-server" --streams 1,4,8)
+  # Quick: stories260K on 1 thread (see run_followup for why 1 thread), so
+  # that 8 streams of a 1B model do not take an hour on a busy machine.
+  if [ "$QUICK" = 1 ]; then
+    model=$(stories_model)
+    args+=(--model "$model" --pairs 2 --gen 32 --threads 1)
+  else
+    args+=(--model "$model" --pairs 5 --gen 64 --threads 2)
+  fi
+  log "B3: serving at 1, 4 and 8 streams against llama-server"
+  {
+    section_header "Model runtime: serving concurrent streams, hearth vs llama-server (B3)" \
+      serving "node bench/serving_bench.mjs ${args[*]}"
+    if [ "$QUICK" = 1 ]; then echo "- Model: stories260K (quick run)"; else decoder_line; fi
+    echo "- Peer: llama-server built from the same llama.cpp with the same flags, \`--parallel N\`, the same threads, context per slot and batch"
+    echo
+    HEARTH_BIN=$BUILD_DIR/hearth node "$HEARTH_ROOT/bench/serving_bench.mjs" "${args[@]}"
+  } >"$out"
+}
+
 # run_runtime WANT_FUNCTION TOOLS: every benchmark of RUNTIME_BENCHES that
 # WANT_FUNCTION accepts, each into its section.
 run_runtime() {
@@ -155,6 +177,7 @@ run_runtime() {
   if $want_fn load; then run_load "$work/s.md" "$decoder"; write_section load "$work/s.md"; fi
   if $want_fn memory; then run_memory "$work/s.md" "$decoder" "$(make_embedder)"; write_section memory "$work/s.md"; fi
   if $want_fn bandwidth; then run_bandwidth "$work/s.md" "$decoder"; write_section bandwidth "$work/s.md"; fi
+  if $want_fn serving; then run_serving "$work/s.md" "$decoder" "$tools"; write_section serving "$work/s.md"; fi
   if $want_fn followup; then run_followup "$work/s.md" "$decoder" "$(make_tiny_embedder)"; write_section followup "$work/s.md"; fi
   rm -rf "$work"
 }
