@@ -157,7 +157,7 @@ async function main() {
                 `hearth ${gate.hearth.tokens} tokens, llama-server ${gate.peer.tokens}; same text: ${same ? 'yes' : '**no**'}.\n`);
     if (!same) console.log(`hearth: ${JSON.stringify(gate.hearth.text)}\nllama-server: ${JSON.stringify(gate.peer.text)}\n`);
     console.log(`${flags.pairs} interleaved pairs per stream count; ${flags.threads} threads; context ${flags.context} per slot; ` +
-                `prompts of about 230 tokens, ${flags.gen} tokens generated at most.\n`);
+                `prompts of 200 words each (no prefix shared beyond the first word), ${flags.gen} tokens generated at most.\n`);
     console.log('| B3 streams | TTFT s, hearth | TTFT s, llama-server | TTFT hearth / peer (target ≤ 1.0) | ' +
                 'tokens/s, hearth | tokens/s, llama-server | throughput hearth / peer (target ≥ 1.0) |\n|---:|---:|---:|---:|---:|---:|---:|');
     for (const n of flags.streams) {
