@@ -10,6 +10,7 @@
 #include "base/status_macros.h"
 #include "base/value_parsers.h"
 #include "nlohmann/json.hpp"
+#include "server/http_status.h"
 #include "server/json_body.h"
 #include "server/request_limits.h"
 #include "server/workspace_path.h"
@@ -299,21 +300,29 @@ void Upload(WorkspaceService& workspaces, IngestionService& ingestion, const Ser
   }
   if (!UploadWithinLimits(request, response, limits)) return;
   json results = json::array();
+  Status first_failure;
+  bool stored_any = false;
   for (const httplib::FormData& file : request.form.get_files("file")) {
     const std::string name = UploadName(file);
     StatusOr<SubmittedDocument> submitted = ingestion.Submit(workspace->id, name, file.content,
                                                            context.principal().user_id);
     if (!submitted.ok()) {
+      if (first_failure.ok()) first_failure = submitted.status();
       results.push_back({{"name", name}, {"error", submitted.status().message()}});
       continue;
     }
+    stored_any = true;
     json entry = {{"name", name}, {"document_id", submitted->document_id},
                   {"duplicate", submitted->duplicate}};
     if (submitted->job_id != 0) entry["job_id"] = submitted->job_id;
     results.push_back(entry);
   }
-  response.status = 202;
-  SetJson(response, json{{"documents", results}});
+  // An upload that stored nothing failed as a whole: the first file's status
+  // (507 for a full disk, 429 for a full queue) with every file's result.
+  json body{{"documents", results}};
+  if (!stored_any) body["error"] = first_failure.message();
+  response.status = stored_any ? 202 : HttpStatusFor(first_failure);
+  SetJson(response, body);
 }
 
 }  // namespace

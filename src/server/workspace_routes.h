@@ -14,7 +14,10 @@
 //
 // The job routes (/api/v1/jobs/...) are in job_routes.h.
 //
-// Errors are {"error": "..."} with the status of http_status.h.
+// Errors are {"error": "..."} with the status of http_status.h. An upload
+// answers 202 with a result per file ({"documents": [{"name", "document_id",
+// "job_id"} or {"name", "error"}]}); when no file was stored, the status is
+// the first file's error (507 for a full disk), with the same per-file list.
 #ifndef HEARTH_SERVER_WORKSPACE_ROUTES_H_
 #define HEARTH_SERVER_WORKSPACE_ROUTES_H_
 

@@ -2,8 +2,7 @@
 // test-only write-fault hook (store/write_faults.h): writes fail as on a
 // full disk once HEARTH_TEST_DISK_FULL_BLOB_BYTES (originals) or
 // HEARTH_TEST_DISK_FULL_DB_BYTES (SQLite) bytes were written by the server.
-// The client gets 507 (a document upload: its per-file error) with a
-// message that says what is full; nothing is half-stored; the server keeps serving reads; `hearth check` stays clean;
+// The client gets 507 with a message that says what is full; nothing is half-stored; the server keeps serving reads; `hearth check` stays clean;
 // with space again, the interrupted ingestion resumes and the refused upload
 // goes through.
 import { test, before, after } from 'node:test';
@@ -87,7 +86,7 @@ async function withServer(env, body) {
   }
 }
 
-test('uploads that fill the disk: 507 for a model blob, a per-file error for a document, nothing stored; retried later they go through', { skip }, async () => {
+test('uploads that fill the disk: 507 for a model blob and for a document, nothing stored; retried later they go through', { skip }, async () => {
   const big = longText(4000);
   const weights = Buffer.alloc(64 * 1024, 7);
   const digest = `sha256:${createHash('sha256').update(weights).digest('hex')}`;
@@ -99,8 +98,10 @@ test('uploads that fill the disk: 507 for a model blob, a per-file error for a d
     assert.match((await blob.json()).error, /is full; nothing was stored; free space and retry/);
     assert.equal((await fetch(`${server.url}/api/blobs/${digest}`, { method: 'HEAD' })).status, 404);
     const refused = await upload('big.md', big);
+    assert.equal(refused.status, 507, JSON.stringify(refused.body));
+    assert.match(refused.body.error, /is full; nothing was stored; free space and retry/);
     assert.equal(refused.body.documents[0].document_id, undefined, JSON.stringify(refused.body));
-    assert.match(refused.body.documents[0].error, /is full; nothing was stored; free space and retry/);
+    assert.match(refused.body.documents[0].error, /is full; nothing was stored/);
     await waitFor((docs) => docs.length === 2 && allReady(docs), 'the small document');
     assert.ok(!(await documents()).some((doc) => doc.name === 'big.md'));
     assert.equal((await fetch(server.url + '/health')).status, 200);
@@ -130,7 +131,8 @@ test('the database disk fills up during ingestion: clear errors, reads go on, th
     for (let i = 0; i < 600 && !failed.test(server.logs()); ++i) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.match(server.logs(), failed, 'the ingestion runs out of space');
     const refused = await upload('later.md', '# Later\n\nNo room for this one.');
-    assert.match(refused.body.documents[0].error,
+    assert.equal(refused.status, 507, JSON.stringify(refused.body));
+    assert.match(refused.body.error,
                  /the disk holding the database is full .*the change was not saved; free space and retry/);
     const created = await api('POST', '/api/v1/workspaces', { slug: 'more', embedder: 'embedder' });
     assert.equal(created.status, 507, JSON.stringify(created.body));
