@@ -19,7 +19,7 @@ run_traffic() {
   log "load test: $clients clients for $seconds s"
   {
     section_header "Load test: mixed traffic on loopback (issue 10)" \
-      "scripts/bench --only traffic (runs node bench/traffic_bench.mjs ${args[*]})"
+      traffic "node bench/traffic_bench.mjs ${args[*]}"
     echo "- Models: stories260K (real, tiny) answers; hearth-fixture's \`tiny\` embedder (random weights)"
     echo "- Server: \`hearth serve\` defaults (HTTP worker pool and queue, one slot), runner threads 1, one ingest worker"
     echo
@@ -38,7 +38,7 @@ run_residency() {
   log "B5: $rounds rounds of ingestion and questions, counting loads"
   {
     section_header "Model residency: chat model and embedder under one budget (B5)" \
-      "scripts/bench --only residency (runs node bench/residency_bench.mjs ${args[*]})"
+      residency "node bench/residency_bench.mjs ${args[*]}"
     echo "- Models: stories260K (real, tiny) as the chat model, so that 50 answers take seconds, not an hour;"
     echo "  hearth-fixture's \`minilm\` embedder (384-d, random weights). The count of loads does not depend on"
     echo "  the models' sizes, only on whether the budget holds both; it comes from the server's own counter."
