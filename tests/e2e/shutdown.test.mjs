@@ -73,7 +73,7 @@ test('SIGTERM cancels a never-ending stream after the grace period and exits 0',
      { skip }, async () => {
   const server = await startStories(['--shutdown-timeout', '1s']);
   try {
-    const stream = await startStream(server, 100000);
+    const stream = await startStream(server, 16000);
     server.child.kill('SIGTERM');
     const lines = await readRest(stream);
     const last = lines.at(-1);
@@ -92,7 +92,7 @@ test('SIGTERM cancels a never-ending stream after the grace period and exits 0',
 test('SIGTERM stops accepting new connections at once', { skip }, async () => {
   const server = await startStories(['--shutdown-timeout', '30s']);
   try {
-    const stream = await startStream(server, 100000);
+    const stream = await startStream(server, 16000);
     server.child.kill('SIGTERM');
     // The listener closes right after the signal is noticed; until then a
     // connection may still be accepted.
