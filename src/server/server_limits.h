@@ -95,8 +95,11 @@ struct ServerLimits {
   // --- Principals (multi-user mode) ---
   // Requests one user may have in flight, through any session or key
   // (--max-requests-per-user); 429 with Retry-After beyond. 0: no cap. The
-  // local owner of single-user mode is not capped.
-  int max_requests_per_user = 4;
+  // local owner of single-user mode is not capped. 6 is what one browser
+  // opens to a host at most (HTTP/1.1), so one tab of the web UI, with its
+  // job-progress streams, never meets it; it leaves the other users 2 of the
+  // default 8 workers.
+  int max_requests_per_user = 6;
   // Requests one API key may have in flight (--max-requests-per-key); 429
   // with Retry-After beyond. 0: no cap.
   int max_requests_per_key = 4;

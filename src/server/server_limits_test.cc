@@ -23,7 +23,8 @@ TEST(ServerLimitsTest, DefaultsAreValidAndDocumentedValues) {
   EXPECT_EQ(limits.max_upload_files, 100);
   EXPECT_EQ(limits.max_filename_bytes, 255);
   EXPECT_EQ(limits.max_message_bytes, 32u * 1024);
-  EXPECT_EQ(limits.max_requests_per_user, 4);
+  EXPECT_EQ(limits.max_requests_per_user, 6);
+  EXPECT_EQ(limits.max_requests_per_key, 4);
 }
 
 TEST(ServerLimitsTest, EveryLimitIsSetByFlagOverEnvironment) {

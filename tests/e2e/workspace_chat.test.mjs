@@ -273,7 +273,7 @@ test('bad requests get clear errors and change nothing', { skip }, async () => {
     ['/api/v1/workspaces/animals/chat', { message: 'hi', mode: 'poem' }, 400, /"mode" must be/],
     ['/api/v1/workspaces/animals/chat', { message: 'hi', thread: 999999 }, 404, /thread 999999/],
     ['/api/v1/workspaces/animals/chat', { message: 'hi', thread: 'x' }, 400, /thread/],
-    ['/api/v1/workspaces/animals/chat', { message: 'x'.repeat(32 * 1024 + 1) }, 413, /at most 32768/],
+    ['/api/v1/workspaces/animals/chat', { message: 'x'.repeat(32 * 1024 + 1) }, 413, /32768 bytes \(--max-message-size\)/],
     ['/api/v1/workspaces/animals/chat', '{"message": ', 400, /./],
     ['/api/v1/workspaces/animals/search', { query: 'walrus', top_k: 0 }, 400, /top_k/],
     ['/api/v1/workspaces/animals/search', { query: '' }, 400, /./],
