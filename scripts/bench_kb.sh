@@ -1,5 +1,8 @@
-# Benchmarks of a whole `hearth serve` for scripts/bench, sourced after
+# The knowledge-base side's benchmarks for scripts/bench, sourced after
 # bench_runtime.sh (section_header):
+#   embed      issue 9's B6: embedding throughput through a `hearth runner`
+#              against llama-embedding on SciFact texts, after a cosine gate
+#              (hearth-bench-embed);
 #   residency  issue 9's B5: alternating ingestion and RAG questions, counting
 #              model loads and unloads (bench/residency_bench.mjs);
 #   traffic    issue 10's load test: mixed chat, search, upload and Ollama API
@@ -45,5 +48,23 @@ run_residency() {
     echo
     HEARTH_BIN=$BUILD_DIR/hearth node "$HEARTH_ROOT/bench/residency_bench.mjs" "${args[@]}" ||
       echo "(B5's target above was missed)"
+  } >"$out"
+}
+
+run_embed() {
+  local out=$1 embedder=$2 tools=$3
+  local scifact=$HEARTH_TEST_DATA/corpus/retrieval/scifact
+  [ -d "$scifact" ] || die "no SciFact set at $scifact (set HEARTH_TEST_DATA)"
+  local args=(--hearth "$BUILD_DIR/hearth" --model "$embedder" --scifact "$scifact"
+              --llama-embedding "$tools/llama-embedding" --threads 2)
+  if [ "$QUICK" = 1 ]; then args+=(--texts 128 --pairs 2); else args+=(--texts 1000 --pairs 5); fi
+  log "B6: embedding throughput against llama-embedding"
+  {
+    section_header "Embedding throughput, hearth vs llama-embedding (B6)" \
+      embed "hearth-bench-embed ${args[*]}"
+    echo "- Embedder: hearth-fixture's \`minilm\` preset (384-d, 6 layers, BERT vocabulary, f16, random weights)"
+    echo "- Peer: llama-embedding built from the same llama.cpp with the same flags"
+    echo
+    "$BUILD_DIR/hearth-bench-embed" "${args[@]}"
   } >"$out"
 }
