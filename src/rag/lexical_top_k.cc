@@ -64,9 +64,14 @@ class Cursor {
     return Bm25TermScore(idf_, block.max_frequency, block.min_length, corpus_.average_length);
   }
 
-  // The first block from `from` whose last document is >= target.
+  // The first block from `from` whose last document is >= target. Targets
+  // mostly fall in the block at hand or the next: those are tried first.
   size_t FirstBlockReaching(size_t from, uint32_t target) const {
-    size_t low = from, high = list_.block_count();
+    const size_t count = list_.block_count();
+    for (size_t near = from; near < std::min(count, from + 2); ++near) {
+      if (list_.block(near).last_doc >= target) return near;
+    }
+    size_t low = std::min(count, from + 2), high = count;
     while (low < high) {
       const size_t middle = low + (high - low) / 2;
       if (list_.block(middle).last_doc < target) {
