@@ -305,6 +305,26 @@ TEST_F(MigrationsTest, AccountTablesEnforceTheirChecksAndCascades) {
   EXPECT_EQ(QueryInt("SELECT count(*) FROM audit_events"), 1);
 }
 
+// A version 6 database's chunks were never logged for the lexical indexes:
+// migration 7 logs an 'add' for each, and the trigger logs new ones.
+TEST_F(MigrationsTest, VersionSixChunksAreLoggedForTheLexicalIndexWhenMigrated) {
+  const int64_t workspace = MakeWorkspace("notes");
+  const int64_t document = MakeDocument(workspace, 'a');
+  ASSERT_TRUE(db().Execute("DROP TRIGGER chunks_lexical_after_insert; PRAGMA user_version = 6;").ok());
+  ASSERT_TRUE(ChunkTable(db()).InsertBatch(document, {Chunk(0, "a"), Chunk(1, "b")}).ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM index_changes"), 0);
+  db_.reset();
+  auto reopened = Database::Open({.path = path()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  db_ = std::move(*reopened);
+  EXPECT_EQ(QueryInt("PRAGMA user_version"), Latest());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM index_changes WHERE embedder = 'lexical' AND "
+                     "op = 'add' AND workspace_id = " + std::to_string(workspace)),
+            2);
+  ASSERT_TRUE(ChunkTable(db()).InsertBatch(document, {Chunk(2, "c")}).ok());
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM index_changes WHERE embedder = 'lexical'"), 3);
+}
+
 TEST_F(MigrationsTest, SchemaEnforcesItsChecks) {
   Status bad_vector_type = db().Execute(
       "INSERT INTO workspaces (slug, name, vector_type, created_at, updated_at) "
