@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "models/utf8_assembler.h"
+
 namespace hearth {
 
 PromptMemo::PromptMemo(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {}
@@ -14,12 +16,20 @@ void PromptMemo::Remember(std::string prompt_text, bool add_special,
   Entry entry{.text = std::move(prompt_text), .add_special = add_special,
               .tokens = std::move(prompt_tokens)};
   entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
-  for (size_t i = 0; i < generated.size() && i < pieces.size(); ++i) {
-    entry.text += pieces[i];
+  // A reply comes back as the text that was streamed, which is valid UTF-8:
+  // bytes that form no character are U+FFFD there. Each token stands for
+  // its share of that text, as the same assembler hands it out.
+  Utf8Assembler assembler;
+  const size_t count = std::min(generated.size(), pieces.size());
+  for (size_t i = 0; i < count; ++i) {
+    std::string text = assembler.Append(pieces[i]);
+    if (i + 1 == count) text += assembler.Flush();
+    entry.text += text;
     entry.tokens.push_back(generated[i]);
-    // A token with no text (a control token the model emitted) belongs to
-    // the prefix only when the text goes on matching after it.
-    if (!pieces[i].empty()) entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
+    // A token with no text of its own (a control token the model emitted,
+    // or bytes held back for the next token) belongs to the prefix only when
+    // the text goes on matching after it.
+    if (!text.empty()) entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
   }
   std::lock_guard lock(mu_);
   entries_.push_front(std::move(entry));

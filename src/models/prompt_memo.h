@@ -37,9 +37,12 @@ class PromptMemo {
 
   // A prompt's text and tokens (`add_special`: whether the tokenizer added
   // BOS), then the generated tokens with their pieces (the bytes each stands
-  // for). A token with an empty piece (a control token the model emitted,
-  // which replayed text cannot show) is part of a prefix only together with
-  // the next token that has text: the model saw it there.
+  // for). The reply is remembered as it was streamed (models/
+  // utf8_assembler.h: bytes that form no character become U+FFFD), since
+  // that is the text a chat replays. A token without text of its own (a
+  // control token the model emitted, which replayed text cannot show, or
+  // bytes of a character the next token completes) is part of a prefix only
+  // together with the next token that has text: the model saw it there.
   void Remember(std::string prompt_text, bool add_special, std::vector<int32_t> prompt_tokens,
                 const std::vector<int32_t>& generated, const std::vector<std::string>& pieces);
 

@@ -53,6 +53,23 @@ TEST(PromptMemoTest, ATokenWithoutTextComesAlongOnlyWithTheTextAfterIt) {
   EXPECT_EQ(prefix->tokens, (Tokens{3, 30}));
 }
 
+TEST(PromptMemoTest, AReplyWithBytesThatFormNoCharacterMatchesAsItWasStreamed) {
+  PromptMemo memo(4);
+  // Token 41 is a lone byte that starts a 3-byte character the next token
+  // does not continue: the streamed reply shows U+FFFD for it. Token 43
+  // starts a character the generation never finished.
+  memo.Remember("Q:", false, {5}, {40, 41, 42, 43}, {" a", "\xE2", "b c", "\xC3"});
+  const std::string streamed = "Q: a\xEF\xBF\xBD" "b c\xEF\xBF\xBD";
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest(streamed + "\nQ: more", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, streamed.size());
+  EXPECT_EQ(prefix->tokens, (Tokens{5, 40, 41, 42, 43}));
+  // The raw bytes are not the replayed text: only the tokens before them match.
+  prefix = memo.Longest("Q: a\xE2" "b c", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->tokens, (Tokens{5, 40}));
+}
+
 TEST(PromptMemoTest, TheLongestMatchWinsAndTheOldestEntryGoesFirst) {
   PromptMemo memo(2);
   memo.Remember("one", false, {1}, {2}, {" two"});
