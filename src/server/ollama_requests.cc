@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/status_macros.h"
+#include "base/value_parsers.h"
 #include "server/json_body.h"
 
 namespace hearth::internal {
@@ -108,7 +109,7 @@ Status EmbedInputs(const json& body, std::vector<std::string>* inputs) {
   }
   size_t total = 0;
   for (const std::string& input : *inputs) total += input.size();
-  if (total > kMaxPromptBytes) return InvalidArgumentError("\"input\" is too large");
+  if (total > kMaxPromptBytes) return TextTooLarge("\"input\"", total);
   return OkStatus();
 }
 
@@ -164,7 +165,7 @@ Status ChatMessages(const json& body, OllamaChat* call) {
     total += message.content.size();
     call->chat.messages.push_back(std::move(message));
   }
-  if (total > kMaxPromptBytes) return InvalidArgumentError("\"messages\" are too large");
+  if (total > kMaxPromptBytes) return TextTooLarge("\"messages\"", total);
   return OkStatus();
 }
 
@@ -203,6 +204,12 @@ StatusOr<ModelName> ModelField(const json& body) {
   ASSIGN_OR_RETURN(std::optional<std::string> model, OptionalString(body, "model"));
   if (!model || model->empty()) return InvalidArgumentError("\"model\" is required");
   return ParseModelName(*model);
+}
+
+Status TextTooLarge(std::string_view what, size_t bytes) {
+  return InvalidArgumentError(std::string(what) + " is " + std::to_string(bytes) +
+                              " bytes of text; the limit is " + FormatByteSize(kMaxPromptBytes) +
+                              " per request");
 }
 
 StatusOr<OllamaGenerate> ParseOllamaGenerate(const json& body) {
@@ -247,7 +254,7 @@ StatusOr<OllamaEmbed> ParseOllamaLegacyEmbeddings(const json& body) {
   }
   if (!prompt->is_string()) return InvalidArgumentError("\"prompt\" must be a string");
   if (prompt->get_ref<const std::string&>().size() > kMaxPromptBytes) {
-    return InvalidArgumentError("\"prompt\" is too large");
+    return TextTooLarge("\"prompt\"", prompt->get_ref<const std::string&>().size());
   }
   call.embed.inputs.push_back(prompt->get<std::string>());
   GenerateRequest unused;  // embed reads only num_ctx of the options

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "models/chat_formatter.h"
@@ -59,6 +60,10 @@ struct OllamaEmbed {
   ModelRequest model;
   EmbedRequest embed;
 };
+
+// InvalidArgument: `what` holds `bytes` bytes of text, over kMaxPromptBytes
+// ("\"input\" is 4194305 bytes of text; the limit is 4 MiB per request").
+Status TextTooLarge(std::string_view what, size_t bytes);
 
 // Errors: InvalidArgument naming the field and what it must be.
 StatusOr<OllamaGenerate> ParseOllamaGenerate(const nlohmann::json& body);

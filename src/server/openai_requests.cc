@@ -253,7 +253,7 @@ Status Messages(const json& body, OpenAiChat* call) {
     bytes += message.content.size();
     call->chat.messages.push_back(std::move(message));
   }
-  if (bytes > kMaxPromptBytes) return InvalidArgumentError("\"messages\" are too large");
+  if (bytes > kMaxPromptBytes) return TextTooLarge("\"messages\"", bytes);
   return OkStatus();
 }
 
@@ -315,7 +315,7 @@ Status EmbedInput(const json& body, std::vector<std::string>* inputs) {
     if (text.empty()) return InvalidArgumentError("\"input\" must not hold empty strings");
     total += text.size();
   }
-  if (total > kMaxPromptBytes) return InvalidArgumentError("\"input\" is too large");
+  if (total > kMaxPromptBytes) return TextTooLarge("\"input\"", total);
   return OkStatus();
 }
 
@@ -334,7 +334,7 @@ Status RerankDocuments(const json& body, std::vector<std::string>* documents) {
     documents->push_back(text->get<std::string>());
     total += documents->back().size();
   }
-  if (total > kMaxPromptBytes) return InvalidArgumentError("\"documents\" are too large");
+  if (total > kMaxPromptBytes) return TextTooLarge("\"documents\"", total);
   return OkStatus();
 }
 

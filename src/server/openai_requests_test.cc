@@ -226,3 +226,45 @@ TEST(OpenAiRequests, RerankRefusesBadInput) {
 
 }  // namespace
 }  // namespace hearth::internal
+
+namespace hearth::internal {
+namespace {
+
+// The fixed limits (docs/limits.md): at the limit accepted, one over refused.
+TEST(OpenAiRequestLimits, ToolsUpToTheLimit) {
+  const json tool = {{"type", "function"},
+                     {"function", {{"name", "f"}, {"parameters", {{"type", "object"}}}}}};
+  const json user = json::array({{{"role", "user"}, {"content", "hi"}}});
+  EXPECT_TRUE(
+      ParseOpenAiChat({{"model", "m"}, {"messages", user}, {"tools", json(kMaxTools, tool)}}).ok());
+  ExpectRefused(ParseOpenAiChat({{"model", "m"}, {"messages", user},
+                                 {"tools", json(kMaxTools + 1, tool)}})
+                    .status(),
+                std::to_string(kMaxTools));
+}
+
+TEST(OpenAiRequestLimits, RerankDocumentsCountAndTextUpToTheLimits) {
+  EXPECT_TRUE(ParseOpenAiRerank({{"model", "m"}, {"query", "q"},
+                                 {"documents", json(kMaxRerankDocuments, "d")}})
+                  .ok());
+  ExpectRefused(ParseOpenAiRerank({{"model", "m"}, {"query", "q"},
+                                   {"documents", json(kMaxRerankDocuments + 1, "d")}})
+                    .status(),
+                std::to_string(kMaxRerankDocuments));
+  const std::string at(kMaxPromptBytes, 'd');
+  EXPECT_TRUE(
+      ParseOpenAiRerank({{"model", "m"}, {"query", "q"}, {"documents", json::array({at})}}).ok());
+  ExpectRefused(ParseOpenAiRerank({{"model", "m"}, {"query", "q"},
+                                   {"documents", json::array({at + "d"})}})
+                    .status(),
+                "4 MiB");
+}
+
+TEST(OpenAiRequestLimits, EmbeddingInputTextUpToTheLimit) {
+  const std::string at(kMaxPromptBytes, 'e');
+  EXPECT_TRUE(ParseOpenAiEmbed({{"model", "m"}, {"input", at}}).ok());
+  ExpectRefused(ParseOpenAiEmbed({{"model", "m"}, {"input", at + "e"}}).status(), "4 MiB");
+}
+
+}  // namespace
+}  // namespace hearth::internal
