@@ -399,3 +399,32 @@ test('--io-timeout: a request sent in time is served; a client that stalls past 
     await strict.stop();
   }
 });
+
+test('--http-threads and --http-queue: with the worker busy, one request waits and is served, one more is 503', { skip }, async () => {
+  const small = await startServer(['--http-threads', '1', '--http-queue', '1']);
+  try {
+    // Half a request holds the only worker.
+    const stall = await new Promise((resolve, reject) => {
+      const socket = net.connect(small.port, '127.0.0.1', () => {
+        socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+        resolve(socket);
+      });
+      socket.on('error', reject);
+    });
+    // Let the worker take it off the queue (as serving_load.test.mjs does;
+    // nothing on the server can be asked while its only worker is held).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two more: whichever comes second finds the queue (1) full.
+    const sent = [fetch(small.url + '/api/version'), fetch(small.url + '/api/version')];
+    const refused = await Promise.race(sent.map((p, i) => p.then((r) => ({ r, i }))));
+    assert.equal(refused.r.status, 503);
+    assert.equal(refused.r.headers.get('retry-after'), '2');
+    const message = (await refused.r.json()).error;
+    assert.match(message, /1 HTTP workers \(--http-threads\).*1 more wait \(--http-queue\)/);
+    stall.destroy();
+    const waited = await sent[1 - refused.i];
+    assert.equal(waited.status, 200, 'the queued request is served once the worker is free');
+  } finally {
+    await small.stop();
+  }
+});
