@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+import { startStoriesServer } from '../support/hearth_process.mjs';
 
 const dataDir = process.env.HEARTH_TEST_DATA || process.env.HEARTH_DEFAULT_TEST_DATA || '../shared';
 const stories = path.join(dataDir, 'models', 'stories260K.gguf');
@@ -40,11 +40,8 @@ const strayFiles = () => readdirSync(path.join(home.dir, 'models')).filter((n) =
 
 before(async () => {
   if (skip) return;
-  home = tempDir('hearth-model-admin-');
-  const created = runHearth(['create', 'stories', '--from', stories], { env: { HEARTH_HOME: home.dir } });
-  assert.equal(created.status, 0, created.stderr);
-  server = await startServer(['--threads', '1', '--context', '256', '--memory-budget', '3GiB'],
-                             { env: { HEARTH_HOME: home.dir } });
+  ({ home, server } = await startStoriesServer(stories, ['--threads', '1', '--context', '256', '--memory-budget', '3GiB'],
+                                               'hearth-model-admin-'));
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runHearth, startServer, tempDir } from '../support/hearth_process.mjs';
+import { startStoriesServer } from '../support/hearth_process.mjs';
 
 const dataDir = process.env.HEARTH_TEST_DATA || process.env.HEARTH_DEFAULT_TEST_DATA || '../shared';
 const stories = path.join(dataDir, 'models', 'stories260K.gguf');
@@ -26,11 +26,8 @@ async function call(method, route, body) {
 
 before(async () => {
   if (skip) return;
-  home = tempDir('hearth-system-status-');
-  const created = runHearth(['create', 'stories', '--from', stories], { env: { HEARTH_HOME: home.dir } });
-  assert.equal(created.status, 0, created.stderr);
-  server = await startServer(['--threads', '1', '--context', '256', '--memory-budget', '3GiB'],
-                             { env: { HEARTH_HOME: home.dir } });
+  ({ home, server } = await startStoriesServer(stories, ['--threads', '1', '--context', '256', '--memory-budget', '3GiB'],
+                                               'hearth-system-status-'));
 });
 
 after(async () => {

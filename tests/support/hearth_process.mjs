@@ -86,3 +86,17 @@ export function installTestModels(homeDir, { storiesFile } = {}) {
     if (created.status !== 0) throw new Error(`hearth create ${name} failed: ${created.stderr}`);
   }
 }
+
+// A fresh hearth home with `storiesFile` installed as "stories", and a server
+// on it started with `args`. Resolves to { home, server }; stop the server and
+// clean the home up after.
+export async function startStoriesServer(storiesFile, args, prefix = 'hearth-stories-') {
+  const home = tempDir(prefix);
+  const created = runHearth(['create', 'stories', '--from', storiesFile], { env: { HEARTH_HOME: home.dir } });
+  if (created.status !== 0) {
+    home.cleanup();
+    throw new Error(`hearth create stories failed: ${created.stderr}`);
+  }
+  const server = await startServer(args, { env: { HEARTH_HOME: home.dir } });
+  return { home, server };
+}
