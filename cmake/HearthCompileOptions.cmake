@@ -17,6 +17,14 @@ if(HEARTH_SANITIZE)
   target_link_options(hearth_compile_options INTERFACE -fsanitize=${_hearth_sanitizers})
 endif()
 
+# libFuzzer builds (clang, tests/fuzz/): every hearth library gets coverage
+# instrumentation, so the fuzzer is guided by the parser it fuzzes, not only
+# by the target's few lines.
+option(HEARTH_LIBFUZZER "Link fuzz targets with libFuzzer (clang only)" OFF)
+if(HEARTH_LIBFUZZER)
+  target_compile_options(hearth_compile_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 # hearth_module(NAME SOURCES ... DEPS ...): one library target per module,
 # named hearth_<NAME>, with the project's warnings and the src/ include root.
 function(hearth_module name)

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -115,9 +116,16 @@ __attribute__((target("avx2,f16c,fma"))) float F16cDistance(const uint16_t* a, c
   return Finish(sab, sa2, sb2);
 }
 
+// F16C is read from CPUID leaf 1 (ECX bit 29): clang's __builtin_cpu_supports
+// does not know "f16c".
+bool CpuidHasF16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+}
+
 bool HasF16c() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c") &&
-                          __builtin_cpu_supports("fma");
+  static const bool has =
+      __builtin_cpu_supports("avx2") && CpuidHasF16c() && __builtin_cpu_supports("fma");
   return has;
 }
 #endif

@@ -41,7 +41,8 @@ bool IsCloser(char c) { return c == '"' || c == '\'' || c == ')' || c == ']'; }
 // The end of the sentence whose terminator starts at `i`, or npos.
 size_t SentenceEndAt(std::string_view text, TextRange range, size_t i) {
   for (std::string_view wide : {"\xE3\x80\x82", "\xEF\xBC\x81", "\xEF\xBC\x9F"}) {  // 。！？
-    if (text.substr(i, wide.size()) == wide) return i + wide.size();
+    // Only a terminator wholly inside the range ends a sentence.
+    if (i + wide.size() <= range.end && text.substr(i, wide.size()) == wide) return i + wide.size();
   }
   const char c = text[i];
   if (c != '.' && c != '!' && c != '?') return std::string_view::npos;

@@ -40,6 +40,16 @@ TEST(TextSplitterTest, CjkSentencesEndWithoutSpaces) {
                           "\xE6\x98\x8E\xE6\x97\xA5\xEF\xBC\x81", "\xE5\xA5\xBD"));
 }
 
+// Regression (found by tests/fuzz/text_splitter_fuzz.cc): a range that ended
+// inside a CJK terminator gave a piece ending past the range.
+TEST(TextSplitterTest, SentencesStayInsideTheRange) {
+  const std::string text = "ab \xE3\x80\x82 cd";
+  const TextRange range{0, 5};  // "ab " and two of the three bytes of 。
+  const std::vector<TextRange> pieces = SplitSentences(text, range);
+  ASSERT_FALSE(pieces.empty());
+  for (const TextRange piece : pieces) EXPECT_LE(piece.end, range.end);
+}
+
 TEST(TextSplitterTest, LinesKeepIndentationAndSkipBlanks) {
   const std::string text = "def f():\n    return 1  \n\n\nx = f()";
   EXPECT_THAT(Texts(text, SplitLines(text, {0, text.size()})),

@@ -8,23 +8,38 @@
 namespace hearth::internal {
 namespace {
 
-// Rejects nesting deeper than kMaxJsonDepth while parsing, before the
-// document is built.
-bool DepthWithinLimit(int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-  (void)event;
-  return depth <= kMaxJsonDepth;
+std::string TooDeep() {
+  return "request body nests objects and arrays more than " + std::to_string(kMaxJsonDepth) +
+         " levels deep";
 }
 
 }  // namespace
 
 StatusOr<nlohmann::json> ParseJsonObject(std::string_view body) {
+  // The callback sees each object or array as it starts, with the number of
+  // containers around it. A callback that returns false only makes nlohmann
+  // drop that value and go on, so the verdict is kept in `too_deep` and the
+  // body refused afterwards: a deep part must never vanish silently.
+  // nlohmann reads a NUL byte as the end of the input, so "{...}\0anything"
+  // would pass with the rest unread; JSON never holds a raw NUL.
+  if (body.find('\0') != std::string_view::npos) {
+    return InvalidArgumentError("request body is not valid JSON: it holds a NUL byte");
+  }
+  bool too_deep = false;
+  const auto depth_within_limit = [&too_deep](int depth, nlohmann::json::parse_event_t event,
+                                              nlohmann::json&) {
+    const bool opens = event == nlohmann::json::parse_event_t::object_start ||
+                       event == nlohmann::json::parse_event_t::array_start;
+    if (opens && depth >= kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
   nlohmann::json parsed;
   try {
-    parsed = nlohmann::json::parse(body, DepthWithinLimit);
+    parsed = nlohmann::json::parse(body, depth_within_limit);
   } catch (const nlohmann::json::exception& error) {
-    return InvalidArgumentError(std::string("request body is not valid JSON (or nests deeper than ") +
-                                std::to_string(kMaxJsonDepth) + " levels): " + error.what());
+    return InvalidArgumentError(std::string("request body is not valid JSON: ") + error.what());
   }
+  if (too_deep) return InvalidArgumentError(TooDeep());
   if (!parsed.is_object()) return InvalidArgumentError("request body must be a JSON object");
   return parsed;
 }

@@ -6,6 +6,7 @@
 #include "rag/convert/document_builder.h"
 #include "rag/convert/format_sniffer.h"
 #include "rag/convert/text_converters.h"
+#include "rag/convert/text_decoding.h"
 
 namespace hearth {
 namespace {
@@ -23,8 +24,9 @@ StatusOr<StructuredDocument> ConvertCode(std::string_view text, std::string_view
   size_t slash = name.find_last_of('/');
   std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
   std::string language = CodeLanguageForName(name);
+  // The name is the uploader's bytes; the heading must be UTF-8 like all text.
   RETURN_IF_ERROR(builder.Add(BlockKind::kHeading, 1, 0,
-                              std::string(base) + (language.empty() ? "" : " (" + language + ")")));
+                              DecodeText(base).text + (language.empty() ? "" : " (" + language + ")")));
   std::string block;
   int lines = 0;
   size_t start = 0;

@@ -2,8 +2,39 @@
 
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace hearth {
 namespace {
+
+constexpr uint32_t kReplacement = 0xFFFD;
+
+// Text as StructuredDocument promises it: valid UTF-8 (a byte that starts no
+// valid sequence becomes U+FFFD), '\n' line ends (CRLF and lone CR become
+// LF), no NUL. The parsers below (libxml2's HTML recovery, poppler) can hand
+// on stray bytes of a damaged file.
+std::string CleanText(std::string text) {
+  if (IsValidUtf8(text) && text.find_first_of(std::string_view("\r\0", 2)) == std::string::npos) {
+    return text;
+  }
+  std::string out;
+  out.reserve(text.size());
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const size_t length = Utf8SequenceLength(rest);
+    if (length == 0) {
+      AppendUtf8(out, kReplacement);
+      rest.remove_prefix(1);
+    } else if (rest[0] == '\r') {
+      out.push_back('\n');
+      rest.remove_prefix(rest.starts_with("\r\n") ? 2 : 1);
+    } else {
+      if (rest[0] != '\0') out.append(rest.substr(0, length));
+      rest.remove_prefix(length);
+    }
+  }
+  return out;
+}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -27,6 +58,7 @@ DocumentBuilder::DocumentBuilder(std::string format, const ConvertLimits& limits
 }
 
 Status DocumentBuilder::Add(BlockKind kind, int32_t level, int32_t page, std::string text) {
+  text = CleanText(std::move(text));
   if (IsBlank(text)) return OkStatus();
   if (document_.blocks.size() >= limits_.max_blocks) {
     return ResourceExhaustedError("the document has more than " + std::to_string(limits_.max_blocks) +

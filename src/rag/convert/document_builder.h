@@ -1,7 +1,8 @@
 // DocumentBuilder: how converters append blocks to a StructuredDocument while
 // enforcing ConvertLimits' output bounds (total text bytes, block count).
 // Blocks whose text is empty or only whitespace are dropped, as
-// StructuredDocument promises non-empty text.
+// StructuredDocument promises non-empty text; text that is not valid UTF-8
+// gets U+FFFD for the stray bytes, CR line ends become '\n', NULs are dropped.
 //
 // Thread-safety: externally synchronized.
 //

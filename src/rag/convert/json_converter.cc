@@ -86,6 +86,10 @@ class JsonFlattener {
     while (position_ < text_.size()) {
       char c = text_[position_++];
       if (c == '"') return out;
+      if (static_cast<unsigned char>(c) < 0x20) {
+        --position_;
+        return Error("a control character in a string must be escaped");
+      }
       if (c != '\\') {
         out.push_back(c);
         continue;
@@ -99,8 +103,8 @@ class JsonFlattener {
         case 't':
           out.push_back('\t');
           break;
-        case 'r':
-          out.push_back('\r');
+        case 'r':  // text has '\n' line ends only
+          out.push_back('\n');
           break;
         case 'b':
           out.push_back('\b');
@@ -110,12 +114,19 @@ class JsonFlattener {
           break;
         case 'u': {
           ASSIGN_OR_RETURN(uint32_t code_point, Unicode());
-          AppendUtf8(out, code_point);
+          // Text holds no NUL and no '\r' (see text_decoding.h).
+          if (code_point == '\r') code_point = '\n';
+          if (code_point != 0) AppendUtf8(out, code_point);
           break;
         }
-        default:
+        case '"':
+        case '\\':
+        case '/':
           out.push_back(escape);
           break;
+        default:
+          --position_;
+          return Error("invalid escape in a string");
       }
     }
     return Error("unterminated string");
@@ -147,15 +158,33 @@ class JsonFlattener {
     return 0xFFFD;
   }
 
+  // true, false, null or a number as JSON writes it: -?(0|[1-9][0-9]*)
+  // (.[0-9]+)?([eE][+-]?[0-9]+)?.
   StatusOr<std::string> Literal() {
-    size_t start = position_;
-    while (position_ < text_.size() &&
-           std::string_view("+-.0123456789eEtruefalsn").find(text_[position_]) != std::string_view::npos) {
+    const size_t start = position_;
+    for (std::string_view word : {"true", "false", "null"}) {
+      if (text_.substr(position_, word.size()) == word) {
+        position_ += word.size();
+        return std::string(word);
+      }
+    }
+    Consume('-');
+    if (!Consume('0') && Digits() == 0) return Error("unexpected character");
+    if (Consume('.') && Digits() == 0) return Error("a number needs digits after '.'");
+    if (Consume('e') || Consume('E')) {
+      if (!Consume('+')) Consume('-');
+      if (Digits() == 0) return Error("a number needs digits in its exponent");
+    }
+    return std::string(text_.substr(start, position_ - start));
+  }
+
+  // Skips decimal digits; returns how many.
+  size_t Digits() {
+    const size_t start = position_;
+    while (position_ < text_.size() && text_[position_] >= '0' && text_[position_] <= '9') {
       ++position_;
     }
-    std::string_view literal = text_.substr(start, position_ - start);
-    if (literal.empty()) return Error("unexpected character");
-    return std::string(literal);
+    return position_ - start;
   }
 
   Status Line(const std::string& path, const std::string& value) {

@@ -219,6 +219,23 @@ TEST(DocxConverterTest, LocalizedHeadingStylesResolveThroughStyleNames) {
 
 // Hostile inputs.
 
+// Regression (found by tests/fuzz/office_part_fuzz.cc, fuzz_odt): a package
+// without its main part failed with NotFound, which callers read as "no such
+// document"; the contract says InvalidArgument for a malformed file.
+TEST(OfficeHostileTest, MissingRequiredPartIsInvalidArgument) {
+  const std::vector<std::string> packages = {
+      BuildZip({{"mimetype", "application/vnd.oasis.opendocument.text"}}),
+      BuildZip({{"mimetype", "application/vnd.oasis.opendocument.text"},
+                {"meta.xml", "<document-meta/>"}})};
+  for (const std::string& bytes : packages) {
+    StatusOr<StructuredDocument> document = ConvertZipContainer(bytes, ConvertLimits{});
+    ASSERT_FALSE(document.ok());
+    EXPECT_EQ(document.status().code(), StatusCode::kInvalidArgument) << document.status();
+    EXPECT_NE(document.status().message().find("malformed"), std::string::npos)
+        << document.status();
+  }
+}
+
 TEST(OfficeHostileTest, ZipBombFailsWithTheLimitNamed) {
   // 64 MiB of spaces inside the document part compress to a few dozen KiB.
   std::string body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>" + std::string(64 << 20, ' ');

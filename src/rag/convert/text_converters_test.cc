@@ -8,6 +8,7 @@
 #include <string>
 
 #include "rag/convert/convert_dispatch.h"
+#include "rag/convert/document_builder.h"
 #include "tests/support/test_data.h"
 
 namespace hearth {
@@ -108,6 +109,46 @@ TEST(JsonConverterTest, RejectsBrokenAndTooDeepJson) {
   EXPECT_EQ(ConvertJson(deep, ConvertLimits{}).status().code(), StatusCode::kResourceExhausted);
 }
 
+// Regression (found by tests/fuzz/text_converter_fuzz.cc, fuzz_json_document):
+// any run of the characters of numbers and true/false/null passed as a
+// value ("[.]", "nul", "1-2"), raw control characters and unknown escapes
+// were accepted, and "\r" or "\u0000" put a CR or a NUL into the text.
+TEST(JsonConverterTest, RefusesWhatIsNotJson) {
+  for (std::string_view text : {"[.]", "[nul]", "[1-2]", "[-]", "[1.]", "[1e]", "[01]", "[tru]",
+                                "[\"a\tb\"]", "[\"\\x\"]", "{\"k\": .5}"}) {
+    auto document = ConvertJson(text, ConvertLimits{});
+    EXPECT_EQ(document.status().code(), StatusCode::kInvalidArgument) << text;
+  }
+  auto numbers = ConvertJson("[-0, 1.5e+3, 2E-2, 10, true, null]", ConvertLimits{});
+  ASSERT_TRUE(numbers.ok()) << numbers.status();
+  EXPECT_EQ(numbers->blocks[0].text,
+            "[0]: -0\n[1]: 1.5e+3\n[2]: 2E-2\n[3]: 10\n[4]: true\n[5]: null");
+}
+
+TEST(JsonConverterTest, TextHasNoCarriageReturnOrNul) {
+  auto document = ConvertJson(R"({"a": "x\r\ny\u0000z\u000d"})", ConvertLimits{});
+  ASSERT_TRUE(document.ok()) << document.status();
+  const std::string& text = document->blocks[0].text;
+  EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\0'), std::string::npos) << text;
+  EXPECT_TRUE(text.starts_with("a: x\n\nyz")) << text;
+}
+
+// Regression (found by tests/fuzz/office_part_fuzz.cc, fuzz_epub): libxml2's
+// HTML recovery passed a stray 0xFF byte of a damaged EPUB chapter on into a
+// block; every converter's text goes through DocumentBuilder, which now
+// keeps StructuredDocument's promise of clean UTF-8 text.
+TEST(DocumentBuilderTest, BlockTextIsCleanUtf8) {
+  const ConvertLimits limits;  // the builder keeps a reference
+  DocumentBuilder builder("html", limits);
+  ASSERT_TRUE(builder.AddParagraph(std::string("a\xff" "b\r\nc\rd\0e", 10)).ok());
+  ASSERT_TRUE(builder.AddParagraph("\xC3\xA9t\xC3\xA9").ok());  // valid: unchanged
+  StructuredDocument document = std::move(builder).Finish();
+  ASSERT_EQ(document.blocks.size(), 2u);
+  EXPECT_EQ(document.blocks[0].text, "a\xEF\xBF\xBD" "b\nc\nde");
+  EXPECT_EQ(document.blocks[1].text, "\xC3\xA9t\xC3\xA9");
+}
+
 TEST(CodeConverterTest, NamesTheLanguageAndKeepsCodeVerbatim) {
   std::string source;
   for (int i = 0; i < kCodeBlockLines + 5; ++i) source += "  x = " + std::to_string(i) + "\n";
@@ -118,6 +159,16 @@ TEST(CodeConverterTest, NamesTheLanguageAndKeepsCodeVerbatim) {
   EXPECT_EQ(document->blocks[0].text, "run.py (python)");
   EXPECT_EQ(document->blocks[1].text.substr(0, 8), "  x = 0\n");
   EXPECT_EQ(document->blocks[2].text, "def f():\n    return 1");
+}
+
+// Regression (found by tests/fuzz/convert_dispatch_fuzz.cc): the heading
+// repeated the file name's bytes, so a name that was not UTF-8 (Latin-1 from
+// an old client) made a block that was not UTF-8 either.
+TEST(CodeConverterTest, HeadingIsUtf8WhateverTheNameBytes) {
+  auto document = ConvertCode("print(1)\n", "caf\xe9\r.py", ConvertLimits{});
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_EQ(document->blocks[0].text, "caf\u00e9\n.py (python)");
+  EXPECT_EQ(document->blocks[1].text, "print(1)");
 }
 
 TEST(ConvertDocumentTest, BinaryIsUnsupported) {

@@ -46,6 +46,27 @@ bool IsOleCompoundFile(std::string_view bytes) {
   return bytes.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8));
 }
 
+StatusOr<StructuredDocument> ConvertFormat(ZipFormat format, ZipArchive& zip,
+                                           const ConvertLimits& limits) {
+  switch (format) {
+    case ZipFormat::kDocx:
+      return ConvertDocx(zip, limits);
+    case ZipFormat::kOdt:
+      return ConvertOdt(zip, limits);
+    case ZipFormat::kPptx:
+      return ConvertPptx(zip, limits);
+    case ZipFormat::kXlsx:
+      return ConvertXlsx(zip, limits);
+    case ZipFormat::kEpub:
+      return ConvertEpub(zip, limits);
+    case ZipFormat::kUnknown:
+      break;
+  }
+  return InvalidArgumentError(
+      "zip archive that is not a supported document (DOCX, ODT, PPTX, XLSX, EPUB); "
+      "convert it to one of these, or upload its files one by one");
+}
+
 }  // namespace
 
 StatusOr<StructuredDocument> ConvertZipContainer(std::string_view bytes,
@@ -57,23 +78,13 @@ StatusOr<StructuredDocument> ConvertZipContainer(std::string_view bytes,
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ZipArchive> zip, ZipArchive::Open(bytes, limits));
   ASSIGN_OR_RETURN(ZipFormat format, DetectFormat(*zip));
-  switch (format) {
-    case ZipFormat::kDocx:
-      return ConvertDocx(*zip, limits);
-    case ZipFormat::kOdt:
-      return ConvertOdt(*zip, limits);
-    case ZipFormat::kPptx:
-      return ConvertPptx(*zip, limits);
-    case ZipFormat::kXlsx:
-      return ConvertXlsx(*zip, limits);
-    case ZipFormat::kEpub:
-      return ConvertEpub(*zip, limits);
-    case ZipFormat::kUnknown:
-      break;
+  StatusOr<StructuredDocument> document = ConvertFormat(format, *zip, limits);
+  // A part the package needs but lacks (ZipArchive says NotFound) is a
+  // malformed file, as the contract says: InvalidArgument, not NotFound.
+  if (!document.ok() && document.status().code() == StatusCode::kNotFound) {
+    return InvalidArgumentError("the file is malformed: " + document.status().message());
   }
-  return InvalidArgumentError(
-      "zip archive that is not a supported document (DOCX, ODT, PPTX, XLSX, EPUB); "
-      "convert it to one of these, or upload its files one by one");
+  return document;
 }
 
 }  // namespace hearth
