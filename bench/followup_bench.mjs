@@ -160,7 +160,7 @@ async function main() {
       const title = docs[Math.floor((i + 0.5) * docs.length / flags.pairs)].title;
       console.error(`pair ${i + 1}/${flags.pairs}: ${title}`);
       const first = await ask(server, `What does the research say about this: ${title}?`);
-      const next = await ask(server, `Which findings about this are strongest: ${title}?`, first.answer.thread);
+      const next = await ask(server, `What more does the research say about this: ${title}?`, first.answer.thread);
       pairs.push({ first, next });
     }
     report(flags, pairs);
