@@ -114,6 +114,8 @@ struct RetrievalResult {
   std::vector<Passage> passages;      // numbered 1..n in order
   std::vector<DroppedChunk> dropped;  // threshold, budget and duplicates
   int64_t tokens_used = 0;
+  // Budget the passages already in the conversation take (not sent again).
+  int64_t tokens_reused = 0;
   RetrievalTimings timings;
   RetrievalCounts counts;
   bool reranked = false;

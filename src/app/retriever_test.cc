@@ -246,18 +246,19 @@ TEST_F(RetrieverTest, PinnedDocumentComesFirstWhole) {
   EXPECT_EQ(MustRetrieve(unpinned).passages.size(), 1u);
 }
 
-TEST_F(RetrieverTest, AlreadyInContextCostsNothing) {
+TEST_F(RetrieverTest, AlreadyInContextIsNotSentButTakesItsShareOfTheBudget) {
   WordCounter counter;
   RetrievalRequest request = Request("cherry", 2, 2);
   request.chat_counter = &counter;
-  request.budget_tokens = 4;  // "[2] doc-a, p. 1" + "banana plantation" is 6
+  request.budget_tokens = 6;  // "[2] doc-a, p. 1" + "banana plantation" is 6
   request.already_in_context = {b_[0]};
   RetrievalResult result = MustRetrieve(request);
   ASSERT_EQ(result.passages.size(), 1u);
   EXPECT_TRUE(result.passages[0].already_in_context);
-  EXPECT_EQ(result.dropped.size(), 1u);
+  EXPECT_GT(result.tokens_reused, 0);
+  EXPECT_EQ(result.dropped.size(), 1u);  // the shared passage took part of the 6
 
-  request.budget_tokens = 6;
+  request.budget_tokens = 6 + result.tokens_reused;
   result = MustRetrieve(request);
   ASSERT_EQ(result.passages.size(), 2u);
   EXPECT_TRUE(result.passages[0].already_in_context);

@@ -118,7 +118,7 @@ class Packer {
     numbered.number = number;
     return CountTokens(counter_, CitationHeader(numbered) + passage.text);
   }
-  int64_t Remaining() const { return options_.budget_tokens - used_; }
+  int64_t Remaining() const { return options_.budget_tokens - used_ - reused_; }
   bool Fits(int64_t tokens) const {
     return options_.budget_tokens == kUnlimitedTokens || tokens <= Remaining();
   }
@@ -141,6 +141,7 @@ class Packer {
   TokenCounter* const counter_;
   PackResult result_;
   int64_t used_ = 0;
+  int64_t reused_ = 0;  // the budget passages already in the conversation take
   std::unordered_set<int64_t> seen_;
 };
 
@@ -166,7 +167,11 @@ Status Packer::Add(const Candidate& candidate) {
     return OkStatus();
   }
   if (candidate.already_in_context) {
-    result_.passages.push_back(PassageOf(candidate));
+    Passage passage = PassageOf(candidate);
+    ASSIGN_OR_RETURN(const int64_t cost,
+                     Cost(passage, static_cast<int>(result_.passages.size()) + 1));
+    reused_ += cost;
+    result_.passages.push_back(std::move(passage));
     return OkStatus();
   }
   const int left = Neighbour(candidate.chunk, /*before=*/true);
@@ -270,6 +275,7 @@ StatusOr<PackResult> Packer::Finish() {
     used_ += passage.token_count;
   }
   result_.tokens_used = used_;
+  result_.tokens_reused = reused_;
   return std::move(result_);
 }
 

@@ -13,7 +13,11 @@
 //
 // Chunks already in the conversation (Candidate::already_in_context) become
 // passages of their own flagged as such, with a token cost of 0: they are
-// cited but not sent or counted again.
+// cited but not sent again. Their tokens still count against the budget
+// (PackResult::tokens_reused): the budget is what the model may read for
+// this question, so a follow-up on the same topic adds only what is new,
+// within what the passages it shares with earlier turns leave — its prompt
+// grows by little, and most of it is the prefix the runner already holds.
 //
 // Thread-safety: PackPassages is a pure function; the TokenCounter must be
 // thread-safe as its contract already requires.
@@ -101,6 +105,8 @@ struct PackResult {
   std::vector<Passage> passages;
   std::vector<DroppedChunk> dropped;  // in the order they were considered
   int64_t tokens_used = 0;            // sum of the passages' token_count
+  // Budget taken by the passages already in the conversation (not sent).
+  int64_t tokens_reused = 0;
 };
 
 // Packs `candidates` (any order; they are sorted as described above). A chunk

@@ -162,17 +162,28 @@ TEST_F(PassagePackerTest, DropsBelowThresholdAndDuplicatesButKeepsLexicalOnly) {
   EXPECT_EQ(packed.dropped[1].reason, DropReason::kDuplicate);
 }
 
-TEST_F(PassagePackerTest, AlreadyInContextCostsNothing) {
-  Candidate present = Make(1, 1, 0, Words(50), 0.9);
+TEST_F(PassagePackerTest, AlreadyInContextIsNotSentButTakesItsShareOfTheBudget) {
+  Candidate present = Make(1, 1, 0, Words(6), 0.9);
   present.already_in_context = true;
-  const PackResult packed =
-      Pack({present, Make(2, 1, 1, Words(8), 0.5)}, {.budget_tokens = 10});
-  ASSERT_EQ(packed.passages.size(), 2u);
-  EXPECT_TRUE(packed.passages[0].already_in_context);
-  EXPECT_EQ(packed.passages[0].token_count, 0);
-  // Not merged with the adjacent new chunk, which takes the whole budget.
-  EXPECT_EQ(packed.passages[1].chunk_ids, (std::vector<int64_t>{2}));
-  EXPECT_EQ(packed.tokens_used, 10);
+  const PackResult roomy =
+      Pack({present, Make(2, 1, 1, Words(8), 0.5)}, {.budget_tokens = 40});
+  ASSERT_EQ(roomy.passages.size(), 2u);
+  EXPECT_TRUE(roomy.passages[0].already_in_context);
+  EXPECT_EQ(roomy.passages[0].token_count, 0);
+  // Not merged with the adjacent new chunk.
+  EXPECT_EQ(roomy.passages[1].chunk_ids, (std::vector<int64_t>{2}));
+  EXPECT_GT(roomy.tokens_reused, 0);
+  EXPECT_EQ(roomy.tokens_used, roomy.passages[1].token_count);
+  EXPECT_LE(roomy.tokens_used + roomy.tokens_reused, 40);
+
+  // A budget the shared passage fills: the new chunk does not fit beside it.
+  const PackResult full =
+      Pack({present, Make(2, 1, 1, Words(8), 0.5)}, {.budget_tokens = roomy.tokens_reused + 2});
+  ASSERT_EQ(full.passages.size(), 1u);
+  EXPECT_TRUE(full.passages[0].already_in_context);
+  EXPECT_EQ(full.tokens_used, 0);
+  ASSERT_EQ(full.dropped.size(), 1u);
+  EXPECT_EQ(full.dropped[0].reason, DropReason::kOverBudget);
 }
 
 TEST_F(PassagePackerTest, OversizedPinnedPassageIsCutAtAWordBoundary) {
