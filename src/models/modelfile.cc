@@ -37,7 +37,10 @@ class ModelfileParser {
           "the Modelfile has no FROM line; add one naming a GGUF file or "
           "an installed model, e.g. FROM ./model.gguf");
     }
-    RETURN_IF_ERROR(ValidateModelParameters(result_.parameters));
+    // What no single line breaks (stop given too many times) is the file's.
+    if (Status valid = ValidateModelParameters(result_.parameters); !valid.ok()) {
+      return InvalidArgumentError("the Modelfile as a whole: " + valid.message());
+    }
     return std::move(result_);
   }
 

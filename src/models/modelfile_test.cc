@@ -41,6 +41,13 @@ TEST(ModelfileTest, LaterTextInstructionsReplaceEarlierOnes) {
   EXPECT_EQ(modelfile.license, std::nullopt);
 }
 
+// `count` lines "PARAMETER stop s<i>".
+std::string StopLines(int count) {
+  std::string lines;
+  for (int i = 0; i < count; ++i) lines += "PARAMETER stop s" + std::to_string(i) + "\n";
+  return lines;
+}
+
 struct BadCase {
   std::string text;
   const char* message;
@@ -68,6 +75,9 @@ TEST(ModelfileTest, ErrorsNameTheLineAndTheProblem) {
       {std::string("FROM a\nSYSTEM a\0b", 16), "line 2: not UTF-8 text"},
       {"FROM a\nSYSTEM \xff\xfe", "line 2: not UTF-8 text"},
       {"FROM a\n" + std::string(kMaxModelfileBytes, '#'), "at most 1 MiB"},
+      // Found by tests/fuzz/modelfile_fuzz.cc: a limit no single line breaks
+      // was reported without saying it was the Modelfile's.
+      {"FROM a\n" + StopLines(33), "the Modelfile as a whole: PARAMETER stop is given 33 times"},
   };
   for (const BadCase& bad : cases) {
     StatusOr<Modelfile> modelfile = ParseModelfile(bad.text);

@@ -22,6 +22,9 @@ class JsonFlattener {
       : text_(text), limits_(limits), builder_("json", limits) {}
 
   Status Run() {
+    // RFC 8259 lets a parser ignore a leading byte-order mark (nlohmann does);
+    // one can still be here when NULs before it were dropped in decoding.
+    if (text_.starts_with("\xEF\xBB\xBF")) position_ = 3;
     RETURN_IF_ERROR(Value("", 0));
     SkipSpace();
     if (position_ != text_.size()) return Error("unexpected data after the JSON value");

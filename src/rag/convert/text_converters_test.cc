@@ -125,6 +125,12 @@ TEST(JsonConverterTest, RefusesWhatIsNotJson) {
             "[0]: -0\n[1]: 1.5e+3\n[2]: 2E-2\n[3]: 10\n[4]: true\n[5]: null");
 }
 
+TEST(JsonConverterTest, LeadingByteOrderMarkIsIgnored) {
+  auto document = ConvertJson("\xEF\xBB\xBF{\"a\": 2}", ConvertLimits{});
+  ASSERT_TRUE(document.ok()) << document.status();
+  EXPECT_EQ(document->blocks[0].text, "a: 2");
+}
+
 TEST(JsonConverterTest, TextHasNoCarriageReturnOrNul) {
   auto document = ConvertJson(R"({"a": "x\r\ny\u0000z\u000d"})", ConvertLimits{});
   ASSERT_TRUE(document.ok()) << document.status();
