@@ -54,9 +54,13 @@ async function waitForJob(id, done, timeoutMs = 180_000) {
 const ended = (job) => ['done', 'failed', 'cancelled'].includes(job.state);
 
 // The workspace's vector index files.
+// The workspace's vector index files (one per embedder); its lexical index
+// file (ws-N-lexical.hlx) does not depend on the embedder.
 function indexFiles(workspaceId) {
   const dir = path.join(home.dir, 'index');
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith(`ws-${workspaceId}-`)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir).filter((name) => name.startsWith(`ws-${workspaceId}-`) && name.endsWith('.usearch')).sort()
+    : [];
 }
 
 // `hearth check` on the stopped server's home: consistent, and the chunk count.
