@@ -35,6 +35,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_main.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
 #include "bench/peer_tool.h"
@@ -249,11 +250,5 @@ StatusOr<Flags> ParseFlags(int argc, char** argv) {
 }  // namespace hearth::bench
 
 int main(int argc, char** argv) {
-  hearth::StatusOr<hearth::bench::Flags> flags = hearth::bench::ParseFlags(argc, argv);
-  hearth::Status status = flags.ok() ? hearth::bench::Run(*flags) : flags.status();
-  if (!status.ok()) {
-    std::fprintf(stderr, "hearth-bench-embed: %s\n", status.message().c_str());
-    return 1;
-  }
-  return 0;
+  return hearth::bench::BenchMain("hearth-bench-embed", argc, argv, hearth::bench::ParseFlags, hearth::bench::Run);
 }

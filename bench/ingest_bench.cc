@@ -31,6 +31,7 @@
 #include "base/child_process.h"
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_main.h"
 #include "models/inference_engine.h"
 #include "models/vocab_tokenizer.h"
 #include "rag/chunker.h"
@@ -268,9 +269,5 @@ StatusOr<Flags> ParseFlags(int argc, char** argv) {
 }  // namespace hearth
 
 int main(int argc, char** argv) {
-  hearth::StatusOr<hearth::Flags> flags = hearth::ParseFlags(argc, argv);
-  hearth::Status status = flags.ok() ? hearth::Run(*flags) : flags.status();
-  if (status.ok()) return 0;
-  std::fprintf(stderr, "hearth-bench-ingest: %s\n", status.ToString().c_str());
-  return 1;
+  return hearth::bench::BenchMain("hearth-bench-ingest", argc, argv, hearth::ParseFlags, hearth::Run);
 }

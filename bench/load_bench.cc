@@ -25,6 +25,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_main.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
 #include "bench/page_cache.h"
@@ -132,9 +133,5 @@ StatusOr<Flags> ParseFlags(int argc, char** argv) {
 }  // namespace hearth::bench
 
 int main(int argc, char** argv) {
-  hearth::StatusOr<hearth::bench::Flags> flags = hearth::bench::ParseFlags(argc, argv);
-  hearth::Status status = flags.ok() ? hearth::bench::Run(*flags) : flags.status();
-  if (status.ok()) return 0;
-  std::fprintf(stderr, "hearth-bench-load: %s\n", status.ToString().c_str());
-  return 1;
+  return hearth::bench::BenchMain("hearth-bench-load", argc, argv, hearth::bench::ParseFlags, hearth::bench::Run);
 }

@@ -12,27 +12,14 @@
 #include "rag/lexical_top_k.h"
 #include "rag/porter_stemmer.h"
 
+#include "rag/raw_bytes.h"
+
 namespace hearth {
 namespace {
 
 constexpr uint32_t kGone = std::numeric_limits<uint32_t>::max();
 constexpr size_t kMaxDocs = std::numeric_limits<uint32_t>::max() - 1;
 constexpr size_t kWriteBuffer = 1 << 20;
-
-template <typename T>
-void PutRaw(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));  // little-endian hosts only
-  out.append(bytes, sizeof(T));
-}
-
-template <typename T>
-bool GetRaw(std::span<const uint8_t>& in, T* value) {
-  if (in.size() < sizeof(T)) return false;
-  std::memcpy(value, in.data(), sizeof(T));
-  in = in.subspan(sizeof(T));
-  return true;
-}
 
 // Appends the term ids of `text`'s terms to `ids`, adding new terms.
 template <typename AddTerm>
@@ -228,15 +215,15 @@ Status LexicalIndex::Save(const std::filesystem::path& path, int64_t applied_seq
     buffer.clear();
     return OkStatus();
   };
-  PutRaw<uint64_t>(buffer, chunk_ids_.size());
-  PutRaw<uint64_t>(buffer, terms_.size());
-  PutRaw<uint64_t>(buffer, total_length_);
-  for (int64_t id : chunk_ids_) PutRaw(buffer, id);
-  for (uint32_t length : lengths_) PutRaw(buffer, length);
+  internal::AppendRaw<uint64_t>(buffer, chunk_ids_.size());
+  internal::AppendRaw<uint64_t>(buffer, terms_.size());
+  internal::AppendRaw<uint64_t>(buffer, total_length_);
+  for (int64_t id : chunk_ids_) internal::AppendRaw(buffer, id);
+  for (uint32_t length : lengths_) internal::AppendRaw(buffer, length);
   buffer.append(reinterpret_cast<const char*>(removed_.data()), removed_.size());
   for (const auto& [term, id] : terms_) {
     RETURN_IF_ERROR(flush(false));
-    PutRaw<uint32_t>(buffer, static_cast<uint32_t>(term.size()));
+    internal::AppendRaw<uint32_t>(buffer, static_cast<uint32_t>(term.size()));
     buffer += term;
     postings_[id].SerializeTo(buffer);
   }
@@ -246,7 +233,7 @@ Status LexicalIndex::Save(const std::filesystem::path& path, int64_t applied_seq
 
 Status LexicalIndex::ParsePayload(std::span<const uint8_t> in) {
   uint64_t docs = 0, term_count = 0;
-  if (!GetRaw(in, &docs) || !GetRaw(in, &term_count) || !GetRaw(in, &total_length_)) {
+  if (!internal::TakeRaw(in, &docs) || !internal::TakeRaw(in, &term_count) || !internal::TakeRaw(in, &total_length_)) {
     return InvalidArgumentError("truncated counts");
   }
   if (docs > kMaxDocs || docs * 13 > in.size() || term_count > in.size()) {
@@ -256,13 +243,13 @@ Status LexicalIndex::ParsePayload(std::span<const uint8_t> in) {
   lengths_.resize(docs);
   uint64_t total = 0;
   for (size_t doc = 0; doc < docs; ++doc) {
-    GetRaw(in, &chunk_ids_[doc]);
+    internal::TakeRaw(in, &chunk_ids_[doc]);
     if (chunk_ids_[doc] <= 0 || (doc > 0 && chunk_ids_[doc] <= chunk_ids_[doc - 1])) {
       return InvalidArgumentError("chunk ids do not increase");
     }
   }
   for (uint32_t& length : lengths_) {
-    GetRaw(in, &length);
+    internal::TakeRaw(in, &length);
     total += length;
   }
   removed_.assign(in.begin(), in.begin() + static_cast<ptrdiff_t>(docs));
@@ -275,7 +262,7 @@ Status LexicalIndex::ParsePayload(std::span<const uint8_t> in) {
   postings_.reserve(term_count);
   for (uint64_t t = 0; t < term_count; ++t) {
     uint32_t bytes = 0;
-    if (!GetRaw(in, &bytes) || bytes == 0 || bytes > kMaxTermBytes || in.size() < bytes) {
+    if (!internal::TakeRaw(in, &bytes) || bytes == 0 || bytes > kMaxTermBytes || in.size() < bytes) {
       return InvalidArgumentError("a term is truncated or too long");
     }
     std::string term(reinterpret_cast<const char*>(in.data()), bytes);

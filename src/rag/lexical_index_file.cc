@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "base/posix_error.h"
+#include "rag/raw_bytes.h"
 #include "base/status_macros.h"
 #include "base/unique_fd.h"
 
@@ -17,18 +18,6 @@ namespace {
 constexpr char kMagic[8] = {'H', 'R', 'T', 'H', 'L', 'I', 'D', 'X'};
 constexpr size_t kChecksumOffset = 32;
 
-template <typename T>
-void Put(std::vector<uint8_t>& out, size_t offset, T value) {
-  std::memcpy(out.data() + offset, &value, sizeof(value));  // little-endian hosts only
-}
-
-template <typename T>
-T Get(std::span<const uint8_t> in, size_t offset) {
-  T value;
-  std::memcpy(&value, in.data() + offset, sizeof(value));
-  return value;
-}
-
 Status Corrupt(const std::filesystem::path& path, const std::string& what) {
   return InternalError("lexical index file " + path.string() + " is corrupt: " + what);
 }
@@ -37,10 +26,10 @@ Status Corrupt(const std::filesystem::path& path, const std::string& what) {
 std::vector<uint8_t> HeaderBytes(int64_t applied_sequence, uint64_t payload_bytes) {
   std::vector<uint8_t> header(kLexicalHeaderBytes, 0);
   std::memcpy(header.data(), kMagic, sizeof(kMagic));
-  Put<uint32_t>(header, 8, kLexicalFormatVersion);
-  Put<uint32_t>(header, 12, kLexicalHeaderBytes);
-  Put<int64_t>(header, 16, applied_sequence);
-  Put<uint64_t>(header, 24, payload_bytes);
+  PutAt<uint32_t>(header, 8, kLexicalFormatVersion);
+  PutAt<uint32_t>(header, 12, kLexicalHeaderBytes);
+  PutAt<int64_t>(header, 16, applied_sequence);
+  PutAt<uint64_t>(header, 24, payload_bytes);
   return header;
 }
 
@@ -74,20 +63,20 @@ StatusOr<LexicalFile> ReadLexicalFile(const std::filesystem::path& path) {
   if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
     return Corrupt(path, "it does not start with hearth's lexical index magic");
   }
-  const auto version = Get<uint32_t>(bytes, 8);
+  const auto version = GetAt<uint32_t>(bytes, 8);
   if (version != kLexicalFormatVersion) {
     return FailedPreconditionError("lexical index file " + path.string() + " has format version " +
                                    std::to_string(version) + "; this hearth reads version " +
                                    std::to_string(kLexicalFormatVersion));
   }
-  const auto payload_bytes = Get<uint64_t>(bytes, 24);
-  if (Get<uint32_t>(bytes, 12) != kLexicalHeaderBytes ||
+  const auto payload_bytes = GetAt<uint64_t>(bytes, 24);
+  if (GetAt<uint32_t>(bytes, 12) != kLexicalHeaderBytes ||
       bytes.size() - kLexicalHeaderBytes != payload_bytes) {
     return Corrupt(path, "the header announces " + std::to_string(payload_bytes) +
                              " bytes of index but the file holds " +
                              std::to_string(bytes.size() - kLexicalHeaderBytes) + " (truncated?)");
   }
-  file.applied_sequence = Get<int64_t>(bytes, 16);
+  file.applied_sequence = GetAt<int64_t>(bytes, 16);
   Sha256 hasher;
   hasher.Update(file.payload());
   hasher.Update(HeaderBytes(file.applied_sequence, payload_bytes));

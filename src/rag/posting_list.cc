@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "rag/raw_bytes.h"
+
 namespace hearth::internal {
 namespace {
 
@@ -36,19 +38,6 @@ bool GetVarintChecked(const uint8_t*& in, const uint8_t* end, uint64_t* value) {
     if (byte < 0x80) return true;
   }
   return false;
-}
-
-void PutU32(std::string& out, uint32_t value) {
-  char bytes[4];
-  std::memcpy(bytes, &value, 4);  // little-endian hosts only
-  out.append(bytes, 4);
-}
-
-bool GetU32(std::span<const uint8_t>& in, uint32_t* value) {
-  if (in.size() < 4) return false;
-  std::memcpy(value, in.data(), 4);
-  in = in.subspan(4);
-  return true;
 }
 
 Status Bad(const std::string& what) {
@@ -105,34 +94,34 @@ void PostingList::ShrinkToFit() {
 }
 
 void PostingList::SerializeTo(std::string& out) const {
-  PutU32(out, size_);
-  PutU32(out, static_cast<uint32_t>(bytes_.size()));
+  AppendRaw<uint32_t>(out, size_);
+  AppendRaw<uint32_t>(out, static_cast<uint32_t>(bytes_.size()));
   for (const PostingBlock& block : blocks_) {
-    PutU32(out, block.last_doc);
-    PutU32(out, block.end);
-    PutU32(out, block.max_frequency);
-    PutU32(out, block.min_length);
+    AppendRaw<uint32_t>(out, block.last_doc);
+    AppendRaw<uint32_t>(out, block.end);
+    AppendRaw<uint32_t>(out, block.max_frequency);
+    AppendRaw<uint32_t>(out, block.min_length);
   }
-  PutU32(out, open_.last_doc);
-  PutU32(out, open_.max_frequency);
-  PutU32(out, open_.min_length);
+  AppendRaw<uint32_t>(out, open_.last_doc);
+  AppendRaw<uint32_t>(out, open_.max_frequency);
+  AppendRaw<uint32_t>(out, open_.min_length);
   out.append(reinterpret_cast<const char*>(bytes_.data()), bytes_.size());
 }
 
 StatusOr<PostingList> PostingList::Deserialize(std::span<const uint8_t>& in, uint32_t doc_count) {
   PostingList list;
   uint32_t byte_count = 0;
-  if (!GetU32(in, &list.size_) || !GetU32(in, &byte_count)) return Bad("truncated header");
+  if (!TakeRaw<uint32_t>(in, &list.size_) || !TakeRaw<uint32_t>(in, &byte_count)) return Bad("truncated header");
   if (list.size_ == 0 || list.size_ > doc_count) return Bad("impossible size");
   list.blocks_.resize(list.size_ / kPostingBlockSize);
   for (PostingBlock& block : list.blocks_) {
-    if (!GetU32(in, &block.last_doc) || !GetU32(in, &block.end) ||
-        !GetU32(in, &block.max_frequency) || !GetU32(in, &block.min_length)) {
+    if (!TakeRaw<uint32_t>(in, &block.last_doc) || !TakeRaw<uint32_t>(in, &block.end) ||
+        !TakeRaw<uint32_t>(in, &block.max_frequency) || !TakeRaw<uint32_t>(in, &block.min_length)) {
       return Bad("truncated block summaries");
     }
   }
-  if (!GetU32(in, &list.open_.last_doc) || !GetU32(in, &list.open_.max_frequency) ||
-      !GetU32(in, &list.open_.min_length) || in.size() < byte_count) {
+  if (!TakeRaw<uint32_t>(in, &list.open_.last_doc) || !TakeRaw<uint32_t>(in, &list.open_.max_frequency) ||
+      !TakeRaw<uint32_t>(in, &list.open_.min_length) || in.size() < byte_count) {
     return Bad("truncated postings");
   }
   list.bytes_.assign(in.begin(), in.begin() + byte_count);

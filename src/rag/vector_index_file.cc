@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "base/posix_error.h"
+#include "rag/raw_bytes.h"
 
 namespace hearth::internal {
 namespace {
@@ -16,18 +17,6 @@ namespace {
 constexpr char kMagic[8] = {'H', 'R', 'T', 'H', 'V', 'I', 'D', 'X'};
 constexpr uint8_t kMetricCosine = 1;
 constexpr size_t kHeaderAlignment = 64;
-
-template <typename T>
-void Put(std::vector<uint8_t>& out, size_t offset, T value) {
-  std::memcpy(out.data() + offset, &value, sizeof(value));  // little-endian hosts only
-}
-
-template <typename T>
-T Get(std::span<const uint8_t> in, size_t offset) {
-  T value;
-  std::memcpy(&value, in.data() + offset, sizeof(value));
-  return value;
-}
 
 Status Corrupt(const std::filesystem::path& path, const std::string& what) {
   return InternalError("index file " + path.string() + " is corrupt: " + what);
@@ -40,14 +29,14 @@ std::vector<uint8_t> EncodeIndexHeader(const IndexFileHeader& header) {
   const size_t total = (used + kHeaderAlignment - 1) / kHeaderAlignment * kHeaderAlignment;
   std::vector<uint8_t> out(total, 0);
   std::memcpy(out.data(), kMagic, sizeof(kMagic));
-  Put<uint32_t>(out, 8, kIndexFormatVersion);
-  Put<uint32_t>(out, 12, static_cast<uint32_t>(total));
-  Put<uint32_t>(out, 16, header.dimensions);
-  Put<uint8_t>(out, 20, static_cast<uint8_t>(header.scalar));
-  Put<uint8_t>(out, 21, kMetricCosine);
-  Put<int64_t>(out, 24, header.applied_sequence);
-  Put<uint64_t>(out, 32, header.payload_bytes);
-  Put<uint32_t>(out, 40, static_cast<uint32_t>(header.embedder_id.size()));
+  PutAt<uint32_t>(out, 8, kIndexFormatVersion);
+  PutAt<uint32_t>(out, 12, static_cast<uint32_t>(total));
+  PutAt<uint32_t>(out, 16, header.dimensions);
+  PutAt<uint8_t>(out, 20, static_cast<uint8_t>(header.scalar));
+  PutAt<uint8_t>(out, 21, kMetricCosine);
+  PutAt<int64_t>(out, 24, header.applied_sequence);
+  PutAt<uint64_t>(out, 32, header.payload_bytes);
+  PutAt<uint32_t>(out, 40, static_cast<uint32_t>(header.embedder_id.size()));
   std::memcpy(out.data() + kIndexChecksumOffset, header.checksum.data(), header.checksum.size());
   std::memcpy(out.data() + kIndexHeaderFixedBytes, header.embedder_id.data(),
               header.embedder_id.size());
@@ -63,24 +52,24 @@ StatusOr<IndexFileHeader> DecodeIndexHeader(std::span<const uint8_t> file,
   if (std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
     return Corrupt(path, "it does not start with hearth's index magic");
   }
-  const auto version = Get<uint32_t>(file, 8);
+  const auto version = GetAt<uint32_t>(file, 8);
   if (version != kIndexFormatVersion) {
     return FailedPreconditionError("index file " + path.string() + " has format version " +
                                    std::to_string(version) + "; this hearth reads version " +
                                    std::to_string(kIndexFormatVersion));
   }
   IndexFileHeader header;
-  header.header_bytes = Get<uint32_t>(file, 12);
-  header.dimensions = Get<uint32_t>(file, 16);
-  const auto scalar = Get<uint8_t>(file, 20);
-  header.applied_sequence = Get<int64_t>(file, 24);
-  header.payload_bytes = Get<uint64_t>(file, 32);
-  const auto embedder_bytes = Get<uint32_t>(file, 40);
+  header.header_bytes = GetAt<uint32_t>(file, 12);
+  header.dimensions = GetAt<uint32_t>(file, 16);
+  const auto scalar = GetAt<uint8_t>(file, 20);
+  header.applied_sequence = GetAt<int64_t>(file, 24);
+  header.payload_bytes = GetAt<uint64_t>(file, 32);
+  const auto embedder_bytes = GetAt<uint32_t>(file, 40);
   if (scalar != static_cast<uint8_t>(VectorScalar::kF16) &&
       scalar != static_cast<uint8_t>(VectorScalar::kI8)) {
     return Corrupt(path, "unknown scalar kind " + std::to_string(scalar));
   }
-  if (Get<uint8_t>(file, 21) != kMetricCosine) return Corrupt(path, "unknown metric");
+  if (GetAt<uint8_t>(file, 21) != kMetricCosine) return Corrupt(path, "unknown metric");
   header.scalar = static_cast<VectorScalar>(scalar);
   if (embedder_bytes > kMaxEmbedderIdBytes ||
       kIndexHeaderFixedBytes + embedder_bytes > header.header_bytes ||
