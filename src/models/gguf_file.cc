@@ -96,8 +96,9 @@ StatusOr<GgufSummary> Parse(internal::ByteSource& source, const GgufLimits& limi
 
 }  // namespace
 
-StatusOr<GgufSummary> ReadGgufFile(const std::filesystem::path& path, const GgufLimits& limits) {
-  const std::string display_name = EscapeForDisplay(path.string());
+StatusOr<GgufSummary> ReadGgufFile(const std::filesystem::path& path, const GgufLimits& limits,
+                                   std::string_view name) {
+  const std::string display_name = EscapeForDisplay(name.empty() ? path.string() : std::string(name));
   ASSIGN_OR_RETURN(std::unique_ptr<internal::FileSource> source,
                    internal::FileSource::Open(path, display_name));
   return Parse(*source, limits, display_name);

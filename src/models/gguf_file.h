@@ -79,8 +79,12 @@ struct GgufLimits {
 // and tensor descriptions) is read, with bounded buffered reads; tensor
 // extents are checked against the file's size, and the tensor data itself is
 // not read. Errors: see the file comment.
+// `display_name`, when given, names the file in error messages instead of
+// its path (e.g. "the uploaded blob sha256:…", so a client never sees the
+// server's paths).
 StatusOr<GgufSummary> ReadGgufFile(const std::filesystem::path& path,
-                                   const GgufLimits& limits = {});
+                                   const GgufLimits& limits = {},
+                                   std::string_view display_name = {});
 
 // The same checks over GGUF bytes in memory (for tests and fuzzing);
 // `bytes` is the whole file and need only live for the call. `display_name`
