@@ -73,12 +73,8 @@ void PrintOverview(const DoctorReport& report) {
             << std::left << std::setw(6) << "size" << std::setw(12) << "recommended"
             << std::right << std::setw(11) << "total" << "  pull\n";
   for (const SizedAdvice& sized : report.advice) {
-    uint64_t total = 0;
-    for (const AdviceRow& row : sized.advice.rows) {
-      if (sized.advice.recommended && row.type == *sized.advice.recommended) {
-        total = row.footprint.total();
-      }
-    }
+    const AdviceRow* row = RecommendedRow(sized.advice);
+    const uint64_t total = row != nullptr ? row->footprint.total() : 0;
     std::cout << std::left << std::setw(6) << sized.model.label << std::setw(12)
               << Recommendation(sized.advice) << std::right << std::setw(11)
               << (total != 0 ? Cell(total) : std::string("-")) << "  "

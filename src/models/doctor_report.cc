@@ -63,7 +63,8 @@ void AddOverview(DoctorReport& report) {
     Advice advice = AdviseQuantization(RequestFor(model, report));
     std::string pull;
     if (advice.recommended) {
-      pull = std::string(size.pull_prefix) + std::string(GetQuantizationTypeInfo(*advice.recommended).name);
+      pull = std::string(size.pull_prefix) +
+             std::string(GetQuantizationTypeInfo(*advice.recommended).name);
     }
     report.advice.push_back({std::move(model), std::move(advice), std::move(pull)});
   }
@@ -99,13 +100,19 @@ StatusOr<DoctorReport> BuildDoctorReport(ModelStore* store, const DoctorQuery& q
   return report;
 }
 
+const AdviceRow* RecommendedRow(const Advice& advice) {
+  if (!advice.recommended) return nullptr;
+  for (const AdviceRow& row : advice.rows) {
+    if (row.type == *advice.recommended) return &row;
+  }
+  return nullptr;
+}
+
 const SizedAdvice* LargestComfortableSize(const DoctorReport& report) {
   const SizedAdvice* best = nullptr;
   for (const SizedAdvice& sized : report.advice) {
-    if (!sized.advice.recommended) continue;
-    for (const AdviceRow& row : sized.advice.rows) {
-      if (row.type == *sized.advice.recommended && row.has_headroom) best = &sized;
-    }
+    const AdviceRow* row = RecommendedRow(sized.advice);
+    if (row != nullptr && row->has_headroom) best = &sized;
   }
   return best;
 }

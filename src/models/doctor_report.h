@@ -68,6 +68,9 @@ struct DoctorReport {
 // `store` may be null when the query names no installed model.
 StatusOr<DoctorReport> BuildDoctorReport(ModelStore* store, const DoctorQuery& query);
 
+// The row of the recommended type; nullptr when nothing is recommended.
+const AdviceRow* RecommendedRow(const Advice& advice);
+
 // The largest size in an overview whose recommendation leaves headroom;
 // nullptr when none does.
 const SizedAdvice* LargestComfortableSize(const DoctorReport& report);
