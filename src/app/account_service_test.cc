@@ -292,8 +292,10 @@ TEST_F(AccountServiceTest, KeySecretIsShownOnceAndOnlyItsHashIsStored) {
   EXPECT_EQ(principal->key_id, key.info.id);
   EXPECT_EQ(principal->key_actions, key.info.actions);
   EXPECT_FALSE(principal->key_workspaces.has_value());
-  for (const std::string& wrong : {std::string("hearth_sk_nope"), std::string("Bearer x"),
-                                  key.secret.substr(0, key.secret.size() - 1) + "A"}) {
+  // The secret with its last character changed (to one it is not).
+  const std::string altered =
+      key.secret.substr(0, key.secret.size() - 1) + (key.secret.back() == 'A' ? "B" : "A");
+  for (const std::string& wrong : {std::string("hearth_sk_nope"), std::string("Bearer x"), altered}) {
     EXPECT_EQ(accounts().AuthenticateKey(wrong).status().code(), StatusCode::kUnauthenticated);
   }
 }
