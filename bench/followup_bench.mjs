@@ -23,9 +23,7 @@
 //     --embedder FILE --scifact DIR [--pairs N] [--docs N] [--context N]
 //     [--budget N] [--threads N]
 // Prints markdown on stdout; progress on stderr.
-import { createReadStream } from 'node:fs';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { askWorkspace, makeWorkspace, readScifactCorpus, summary, median } from './bench_support.mjs';
 import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
 
 function parseFlags(argv) {
@@ -43,78 +41,6 @@ function parseFlags(argv) {
   }
   return flags;
 }
-
-async function readCorpus(dir, count) {
-  const docs = [];
-  const lines = createInterface({ input: createReadStream(path.join(dir, 'corpus.jsonl')) });
-  for await (const line of lines) {
-    const doc = JSON.parse(line);
-    if (doc.title && doc.text) docs.push(doc);
-    if (docs.length === count) break;
-  }
-  lines.close();
-  return docs;
-}
-
-async function api(url, method, body) {
-  const response = await fetch(url, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return JSON.parse(text);
-}
-
-async function makeWorkspace(server, flags, docs) {
-  await api(`${server.url}/api/v1/workspaces`, 'POST', {
-    slug: 'bench', embedder: 'embedder', chat_model: 'chat', temperature: 0,
-    context_budget_tokens: flags.budget,
-  });
-  const form = new FormData();
-  for (const doc of docs) form.append('file', new Blob([`# ${doc.title}\n\n${doc.text}\n`]), `${doc._id}.md`);
-  const uploaded = await fetch(`${server.url}/api/v1/workspaces/bench/documents`, { method: 'POST', body: form });
-  if (uploaded.status !== 202) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
-  for (;;) {
-    const { documents } = await api(`${server.url}/api/v1/workspaces/bench/documents`, 'GET');
-    if (documents.every((d) => d.status === 'ready' || d.status === 'failed')) {
-      const failed = documents.filter((d) => d.status === 'failed');
-      if (failed.length > 0) throw new Error(`ingestion failed: ${JSON.stringify(failed[0])}`);
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-// One streamed turn: { ttft (s), answer (the done event) }.
-async function ask(server, message, thread) {
-  const start = performance.now();
-  const response = await fetch(`${server.url}/api/v1/workspaces/bench/chat`, {
-    method: 'POST', body: JSON.stringify({ message, stream: true, ...(thread ? { thread } : {}) }),
-  });
-  if (!response.ok) throw new Error(`chat: ${response.status} ${await response.text()}`);
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let ttft = null;
-  for await (const bytes of response.body) {
-    buffered += decoder.decode(bytes, { stream: true });
-    let end;
-    while ((end = buffered.indexOf('\n\n')) >= 0) {
-      const [eventLine, dataLine] = buffered.slice(0, end).split('\n');
-      buffered = buffered.slice(end + 2);
-      const event = eventLine.slice('event: '.length);
-      if (event === 'token' && ttft === null) ttft = (performance.now() - start) / 1000;
-      if (event === 'error') throw new Error(`chat stream: ${dataLine}`);
-      if (event === 'done') return { ttft, answer: JSON.parse(dataLine.slice('data: '.length)) };
-    }
-  }
-  throw new Error('the chat stream ended without a done event');
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const summary = (values, digits) =>
-  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 function report(flags, pairs) {
   const first = pairs.map((p) => p.first.ttft);
@@ -152,15 +78,16 @@ async function main() {
     }
     server = await startServer(['--threads', String(flags.threads), '--context', String(flags.context)],
                                { env: { HEARTH_HOME: home.dir } });
-    const docs = await readCorpus(flags.scifact, flags.docs);
+    const docs = await readScifactCorpus(flags.scifact, flags.docs);
     console.error(`ingesting ${docs.length} abstracts`);
-    await makeWorkspace(server, flags, docs);
+    await makeWorkspace(server, { slug: 'bench', embedder: 'embedder', chat_model: 'chat', temperature: 0,
+                                  context_budget_tokens: flags.budget }, docs);
     const pairs = [];
     for (let i = 0; i < flags.pairs; ++i) {
       const title = docs[Math.floor((i + 0.5) * docs.length / flags.pairs)].title;
       console.error(`pair ${i + 1}/${flags.pairs}: ${title}`);
-      const first = await ask(server, `What does the research say about this: ${title}?`);
-      const next = await ask(server, `What more does the research say about this: ${title}?`, first.answer.thread);
+      const first = await askWorkspace(server, 'bench', `What does the research say about this: ${title}?`);
+      const next = await askWorkspace(server, 'bench', `What more does the research say about this: ${title}?`, first.answer.thread);
       pairs.push({ first, next });
     }
     report(flags, pairs);

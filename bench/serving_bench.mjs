@@ -15,7 +15,7 @@
 //   HEARTH_BIN=build/hearth node bench/serving_bench.mjs --model FILE
 //     --llama-server FILE [--pairs N] [--gen N] [--streams 1,4,8]
 //     [--threads N] [--context N]
-import { spawn } from 'node:child_process';
+import { median, startLlamaServer, summary } from './bench_support.mjs';
 import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
 
 function parseFlags(argv) {
@@ -97,20 +97,9 @@ async function startHearth(flags, home, slots) {
                      { env: { HEARTH_HOME: home } });
 }
 
-async function startLlamaServer(flags, slots) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(flags.llama_server, ['-m', flags.model, '--port', String(port), '--host', '127.0.0.1',
-    '-t', String(flags.threads), '-tb', String(flags.threads), '--parallel', String(slots),
-    '-c', String(flags.context * slots), '-b', '512', '-ub', '512'], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; ++i) {
-    if (child.exitCode !== null) throw new Error(`llama-server exited (${child.exitCode})`);
-    try { if ((await fetch(`${url}/health`)).ok) return { url, stop: () => child.kill('SIGTERM') }; } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error('llama-server did not become healthy in 5 minutes');
-}
+const startPeer = (flags, slots) => startLlamaServer(flags.llama_server, ['-m', flags.model,
+  '-t', String(flags.threads), '-tb', String(flags.threads), '--parallel', String(slots),
+  '-c', String(flags.context * slots), '-b', '512', '-ub', '512']);
 
 // N requests at once: per-request TTFTs and the round's tokens/s.
 async function round(side, url, n, roundIndex, gen) {
@@ -121,19 +110,11 @@ async function round(side, url, n, roundIndex, gen) {
   return { ttfts: results.map((r) => r.ttft), rate: results.reduce((sum, r) => sum + r.tokens, 0) / seconds };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const summary = (values, digits) =>
-  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
-
 async function withServers(flags, home, slots, body) {
   const hearth = await startHearth(flags, home, slots);
   let peer;
   try {
-    peer = await startLlamaServer(flags, slots);
+    peer = await startPeer(flags, slots);
     await fetch(`${hearth.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'chat', prompt: 'warm', raw: true, stream: false, options: { num_predict: 1 } }) });
     return await body(hearth.url, peer.url);
   } finally {

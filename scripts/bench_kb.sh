@@ -5,6 +5,9 @@
 #              (hearth-bench-embed);
 #   residency  issue 9's B5: alternating ingestion and RAG questions, counting
 #              model loads and unloads (bench/residency_bench.mjs);
+#   rag        issue 9's B9: one RAG answer end to end, `hearth serve` against
+#              two llama-servers and hnswlib glued (bench/rag_bench.mjs,
+#              bench/rag_glue.cc);
 #   traffic    issue 10's load test: mixed chat, search, upload and Ollama API
 #              traffic from many clients on loopback (bench/traffic_bench.mjs).
 #
@@ -66,5 +69,36 @@ run_embed() {
     echo "- Peer: llama-embedding built from the same llama.cpp with the same flags"
     echo
     "$BUILD_DIR/hearth-bench-embed" "${args[@]}"
+  } >"$out"
+}
+
+run_rag() {
+  local out=$1 embedder=$2 tools=$3
+  local scifact=$HEARTH_TEST_DATA/corpus/retrieval/scifact glue=$BUILD_DIR/hearth-bench-rag-glue
+  [ -d "$scifact" ] || die "no SciFact set at $scifact (set HEARTH_TEST_DATA)"
+  if [ ! -x "$glue" ]; then
+    echo "## One RAG answer end to end (B9)" >"$out"
+    echo >>"$out"
+    echo "Not run: $glue was not built (it needs Debian's libhnswlib-dev)." >>"$out"
+    return
+  fi
+  local args=(--model "$(make_decoder)" --embedder "$embedder" --scifact "$scifact"
+              --llama-server "$tools/llama-server" --glue "$glue")
+  # Quick: 1 thread (see run_followup in bench_runtime.sh), a smaller
+  # window (its answer reserve, a quarter, bounds the answers).
+  if [ "$QUICK" = 1 ]; then
+    args+=(--pairs 2 --docs 60 --context 1024 --budget 400 --threads 1)
+  else
+    args+=(--pairs 5 --docs 300 --context 2048 --budget 1000 --threads 2)
+  fi
+  log "B9: one RAG answer end to end against llama-server + hnswlib"
+  {
+    section_header "One RAG answer end to end, hearth vs llama-server + hnswlib glue (B9)" \
+      rag "node bench/rag_bench.mjs ${args[*]}"
+    decoder_line
+    echo "- Embedder: hearth-fixture's \`minilm\` preset (384-d, 6 layers, BERT vocabulary, f16, random weights) for both"
+    echo "- Peer: bench/rag_glue.cc (C++, cpp-httplib with kept-alive connections, Debian's hnswlib) over two llama-servers built from the same llama.cpp with the same flags"
+    echo
+    HEARTH_BIN=$BUILD_DIR/hearth node "$HEARTH_ROOT/bench/rag_bench.mjs" "${args[@]}"
   } >"$out"
 }

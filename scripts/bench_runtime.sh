@@ -95,7 +95,7 @@ run_memory() {
     section_header "Model runtime: memory (B10)" \
       memory "hearth-bench-memory ${args[*]}"
     decoder_line
-    echo "- Also: stories260K, and hearth-fixture's \`minilm\` embedder (f16); each in a runner with the scheduler's default options (context min(4096, training context), 1 slot, batch 512), after one request"
+    echo "- Also: stories260K, and hearth-fixture's \`minilm\` embedder (f16); each in a runner with the scheduler's default options (context min(4096, training context), 1 slot, batch 512), after a request that fills a batch (a prompt of over 512 tokens, or 16 texts embedded at once)"
     echo
     "$BUILD_DIR/hearth-bench-memory" "${args[@]}"
   } >"$out"

@@ -1,6 +1,7 @@
 #include "app/consistency_check.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "app/token_counter_cache.h"
 #include "base/status_macros.h"
@@ -74,6 +75,23 @@ Status CheckOriginals(CheckContext& check, const WorkspaceRow& workspace) {
   return OkStatus();
 }
 
+// An index file that had to be rebuilt (`file` names it). One that exists
+// was corrupt or made for other dimensions: a problem unless repaired. One
+// that does not was never saved (a server killed before it wrote it): the
+// next start rebuilds it as this check did, so it is only a note.
+void ReportRebuilt(CheckContext& check, const std::string& file, bool file_exists) {
+  if (check.repair) {
+    check.report.repairs.push_back(file + (file_exists ? " was corrupt or stale" : " was missing") +
+                                   "; rebuilt from the database");
+  } else if (file_exists) {
+    check.report.problems.push_back(
+        file + " was corrupt or stale (rebuilt in memory; run with --repair to save)");
+  } else {
+    check.report.notes.push_back(file + " was not saved yet; the next start rebuilds it "
+                                 "(--repair saves it now)");
+  }
+}
+
 Status CheckVectors(CheckContext& check, const WorkspaceRow& workspace,
                     const std::vector<int64_t>& chunk_ids) {
   if (workspace.settings.embedder.empty() || chunk_ids.empty()) return OkStatus();
@@ -98,12 +116,8 @@ Status CheckVectors(CheckContext& check, const WorkspaceRow& workspace,
   check.report.vectors += static_cast<int64_t>(indexed.size());
   const std::optional<IndexOrigin> origin = check.indexes.OriginOf(key);
   if (origin == IndexOrigin::kRebuilt) {
-    const std::string what = where + ": its vector index file was missing, corrupt or stale";
-    if (check.repair) {
-      check.report.repairs.push_back(what + "; rebuilt from the database");
-    } else {
-      check.report.problems.push_back(what + " (rebuilt in memory; run with --repair to save)");
-    }
+    ReportRebuilt(check, where + ": its vector index file",
+                  std::filesystem::exists(check.indexes.PathOf(key)));
   }
   if (indexed != expected) {
     check.report.problems.push_back(where + ": the vector index holds " +
@@ -120,12 +134,8 @@ Status CheckLexical(CheckContext& check, const WorkspaceRow& workspace,
   ASSIGN_OR_RETURN(std::vector<int64_t> indexed, lexical.Keys(workspace.id));
   check.report.lexical_chunks += static_cast<int64_t>(indexed.size());
   if (lexical.OriginOf(workspace.id) == LexicalOrigin::kRebuilt) {
-    const std::string what = where + ": its lexical index file was missing, corrupt or stale";
-    if (check.repair) {
-      check.report.repairs.push_back(what + "; rebuilt from the database");
-    } else {
-      check.report.problems.push_back(what + " (rebuilt in memory; run with --repair to save)");
-    }
+    ReportRebuilt(check, where + ": its lexical index file",
+                  std::filesystem::exists(lexical.PathOf(workspace.id)));
   }
   if (indexed != chunk_ids) {
     check.report.problems.push_back(where + ": the lexical index holds " +

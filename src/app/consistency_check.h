@@ -34,6 +34,9 @@ struct ConsistencyReport {
   std::vector<std::string> problems;
   // What was derived again ("rebuilt the vector index of 'docs': ...").
   std::vector<std::string> repairs;
+  // What is as expected but worth saying: an index file not saved yet (a
+  // server killed before it wrote one) is rebuilt at the next start.
+  std::vector<std::string> notes;
 
   bool consistent() const { return problems.empty(); }
 };

@@ -176,6 +176,21 @@ void IngestionService::WaitIdle() {
   changed_.wait(lock, [this] { return stopping_ || (queue_.empty() && running_ == 0); });
 }
 
+// The index files are written when the queue has drained, and at least
+// every kIndexSaveInterval while it has not: writing them after every
+// document would rewrite a large workspace's files (hundreds of MB at a
+// million chunks) once per document of a bulk upload. What a crash loses is
+// caught up from the change log at the next start (rag/workspace_indexes.h).
+constexpr std::chrono::seconds kIndexSaveInterval{60};
+
+bool IngestionService::IndexSaveDue() {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  if (!queue_.empty() && !stopping_ && now - last_index_save_ < kIndexSaveInterval) return false;
+  last_index_save_ = now;
+  return true;
+}
+
 void IngestionService::Work(std::stop_token stop) {
   while (true) {
     QueuedJob job;
@@ -193,10 +208,10 @@ void IngestionService::Work(std::stop_token stop) {
       HEARTH_LOG(WARNING) << JobKindName(job.kind) << " job " << job.id << ": "
                           << outcome.message();
     }
-    // The index files follow each document; a crash before this costs only
-    // a catch-up from the change log at the next start.
-    Status saved = context_.indexes->SaveAll();
-    if (!saved.ok()) HEARTH_LOG(WARNING) << "saving vector indexes: " << saved.message();
+    if (IndexSaveDue()) {
+      Status saved = context_.indexes->SaveAll();
+      if (!saved.ok()) HEARTH_LOG(WARNING) << "saving vector indexes: " << saved.message();
+    }
     {
       std::lock_guard lock(mu_);
       --running_;

@@ -19,6 +19,7 @@
 #ifndef HEARTH_APP_INGESTION_SERVICE_H_
 #define HEARTH_APP_INGESTION_SERVICE_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -117,6 +118,9 @@ class IngestionService {
 
   void Enqueue(QueuedJob job);
   void Work(std::stop_token stop);
+  // Whether a worker that finished a job should write the index files now
+  // (and, if so, notes the time).
+  bool IndexSaveDue();
   Status Write(WriteQueue::Work work);
 
   const IngestionOptions options_;
@@ -127,6 +131,7 @@ class IngestionService {
   std::deque<QueuedJob> queue_ GUARDED_BY(mu_);
   int running_ GUARDED_BY(mu_) = 0;
   bool stopping_ GUARDED_BY(mu_) = false;
+  std::chrono::steady_clock::time_point last_index_save_ GUARDED_BY(mu_);
   std::vector<std::jthread> workers_;
 };
 

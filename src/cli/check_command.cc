@@ -27,6 +27,7 @@ StatusOr<bool> Check(const GlobalOptions& global, bool repair) {
   }
   std::cout << "\n";
   for (const std::string& repair_done : report.repairs) std::cout << "repaired: " << repair_done << "\n";
+  for (const std::string& note : report.notes) std::cout << "note: " << note << "\n";
   for (const std::string& problem : report.problems) std::cout << "problem: " << problem << "\n";
   std::cout << (report.consistent() ? "consistent\n" : "NOT consistent\n");
   return report.consistent();

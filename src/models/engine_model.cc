@@ -7,6 +7,8 @@
 #include <thread>
 #include <utility>
 
+#include "base/logging.h"
+#include "base/mapped_file_pages.h"
 #include "base/status_macros.h"
 #include "models/llama_backend.h"
 
@@ -101,6 +103,18 @@ llama_context_params ContextParams(const ModelLoadOptions& options,
   return params;
 }
 
+// The CPU backend copies the weights it repacks out of the file mapping;
+// the mapped pages they came from would stay resident for nothing (see
+// base/mapped_file_pages.h). Weights still read from the mapping come back
+// on their first use. A failure only costs memory, so it is logged.
+void ReleaseCopiedWeightPages(const std::filesystem::path& model_path) {
+  StatusOr<uint64_t> released = ReleaseMappedFilePages(model_path);
+  if (!released.ok()) {
+    HEARTH_LOG(WARNING) << "the model file's mapped pages stay resident: "
+                        << released.status().ToString();
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<EngineModel>> EngineModel::Load(const ModelLoadOptions& options) {
@@ -117,6 +131,7 @@ StatusOr<std::unique_ptr<EngineModel>> EngineModel::Load(const ModelLoadOptions&
     return InternalError("llama.cpp could not load " + options.model_path.string() +
                          " (its log says why)");
   }
+  if (options.use_mmap) ReleaseCopiedWeightPages(options.model_path);
   const enum llama_pooling_type pooling = PoolingOf(model.get());
   llama_context_ptr context(llama_init_from_model(model.get(), ContextParams(options, pooling)));
   if (context == nullptr) {

@@ -1,6 +1,7 @@
 #include "rag/vector_index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -26,6 +27,23 @@ constexpr size_t kInitialCapacity = 1024;
 // usearch keeps per-thread search state; searches beyond this many at once
 // wait for a slot (the semaphore below) instead of failing.
 constexpr ptrdiff_t kSearchSlots = 16;
+// Batches at least this large (an index rebuilt from the store, a
+// re-embedding) are added by one thread per core, each with its own usearch
+// thread slot. Smaller ones (ingestion's batches of 64) stay on the caller's
+// thread and leave the other cores to the embedder.
+constexpr size_t kParallelAddMinimum = 4096;
+
+size_t AddThreads(size_t batch) {
+  if (batch < kParallelAddMinimum) return 1;
+  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kSearchSlots);
+}
+
+// Whether `keys` holds no key twice.
+bool Distinct(std::span<const uint64_t> keys) {
+  std::vector<uint64_t> sorted(keys.begin(), keys.end());
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+}
 
 // usearch's error_t throws from its destructor unless its message is taken.
 std::string TakeError(us::error_t& error) {
@@ -208,6 +226,8 @@ class UsearchIndex final : public VectorIndex {
     RETURN_IF_ERROR(CheckMutable());
     try {
       RETURN_IF_ERROR(Reserve(index_.size() + keys.size()));
+      const size_t threads = AddThreads(keys.size());
+      if (threads > 1 && AllNew(keys)) return AddInParallel(keys, vectors, threads);
       for (size_t i = 0; i < keys.size(); ++i) {
         RETURN_IF_ERROR(AddOne(keys[i], vectors.data() + i * dimensions()));
       }
@@ -217,14 +237,57 @@ class UsearchIndex final : public VectorIndex {
     return OkStatus();
   }
 
+  // Whether none of `keys` is in the index and none repeats: then they can
+  // be added in any order, at once.
+  bool AllNew(std::span<const uint64_t> keys) const EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (uint64_t key : keys) {
+      if (index_.contains(key)) return false;
+    }
+    return Distinct(keys);
+  }
+
+  // Adds new, distinct keys from `threads` threads (the calling one
+  // included), thread t using usearch's thread slot t; the capacity is
+  // reserved. The first error of any thread is returned.
+  Status AddInParallel(std::span<const uint64_t> keys, std::span<const float> vectors,
+                       size_t threads) EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::atomic<size_t> next{0};
+    std::vector<Status> statuses(threads);
+    auto work = [&](size_t thread) {
+      try {
+        for (size_t i; statuses[thread].ok() && (i = next.fetch_add(1)) < keys.size();) {
+          statuses[thread] = AddNew(keys[i], vectors.data() + i * dimensions(), thread);
+        }
+      } catch (const std::exception& e) {
+        statuses[thread] =
+            ResourceExhaustedError(std::string("adding to the vector index failed: ") + e.what());
+      }
+    };
+    {
+      std::vector<std::jthread> workers;
+      for (size_t thread = 1; thread < threads; ++thread) workers.emplace_back(work, thread);
+      work(0);
+    }
+    for (const Status& status : statuses) RETURN_IF_ERROR(status);
+    return OkStatus();
+  }
+
   Status AddOne(uint64_t key, const float* vector) EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (index_.contains(key)) {
       us::index_dense_t::labeling_result_t removed = index_.remove(key);
       if (removed.error) return InternalError("usearch remove failed: " + TakeError(removed.error));
     }
+    return AddNew(key, vector, us::index_dense_t::any_thread());
+  }
+
+  // Adds a key the index does not hold, on usearch's thread slot `thread`.
+  // mu_ is held by this thread or by the one that started it
+  // (AddInParallel).
+  Status AddNew(uint64_t key, const float* vector, size_t thread) EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     us::index_dense_t::add_result_t added =
-        scalar_ == VectorScalar::kI8 ? index_.add(key, QuantizeI8(vector, dimensions()).data())
-                                     : index_.add(key, vector);
+        scalar_ == VectorScalar::kI8
+            ? index_.add(key, QuantizeI8(vector, dimensions()).data(), thread)
+            : index_.add(key, vector, thread);
     if (added.error) return InternalError("usearch add failed: " + TakeError(added.error));
     return OkStatus();
   }

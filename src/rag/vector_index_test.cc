@@ -160,6 +160,47 @@ TEST_F(VectorIndexTest, RecallAt10IsHighForF16AndI8) {
   }
 }
 
+// Batches of thousands are added by several threads (a rebuild); one that
+// repeats a key, or names a key the index holds, is added in order, so the
+// last vector given for a key is the one kept, as for small batches.
+TEST_F(VectorIndexTest, LargeBatchesKeepEveryKeyAndRepeatedKeysKeepTheLastVector) {
+  const size_t count = 6000;
+  const std::vector<float> data = RandomVectors(count, kDims, 11);
+  const std::unique_ptr<VectorIndex> index = Filled(data, count, VectorScalar::kF16);
+  ASSERT_EQ(index->size(), count);
+  for (uint64_t key : {0u, 1234u, 5999u}) {
+    const StatusOr<std::vector<VectorMatch>> top = index->Search(Row(data, key), 1);
+    ASSERT_TRUE(top.ok());
+    EXPECT_EQ(KeysOf(*top), std::vector<uint64_t>{key});
+  }
+
+  // Key 10 again (now vector 4000's) among 5000 new keys.
+  std::vector<uint64_t> keys = {10};
+  std::vector<float> vectors(Row(data, 4000).begin(), Row(data, 4000).end());
+  const std::vector<float> more = RandomVectors(5000, kDims, 12);
+  for (uint64_t i = 0; i < 5000; ++i) keys.push_back(count + i);
+  vectors.insert(vectors.end(), more.begin(), more.end());
+  ASSERT_TRUE(index->AddBatch(keys, vectors).ok());
+  EXPECT_EQ(index->size(), count + 5000);
+  const StatusOr<std::vector<VectorMatch>> replaced = index->Search(Row(data, 4000), 2);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_THAT(KeysOf(*replaced), ::testing::UnorderedElementsAre(10u, 4000u));
+
+  // The same new key twice in one large batch: the second vector is kept.
+  keys.assign({20000, 20000});
+  vectors.assign(Row(data, 1).begin(), Row(data, 1).end());
+  vectors.insert(vectors.end(), Row(data, 2).begin(), Row(data, 2).end());
+  for (uint64_t i = 0; i < 5000; ++i) {
+    keys.push_back(30000 + i);
+    vectors.insert(vectors.end(), Row(more, i).begin(), Row(more, i).end());
+  }
+  ASSERT_TRUE(index->AddBatch(keys, vectors).ok());
+  EXPECT_EQ(index->size(), count + 10001);
+  const StatusOr<std::vector<VectorMatch>> last = index->Search(Row(data, 2), 2);
+  ASSERT_TRUE(last.ok());
+  EXPECT_THAT(KeysOf(*last), ::testing::UnorderedElementsAre(2u, 20000u));
+}
+
 TEST_F(VectorIndexTest, SimilaritiesMatchExactCosine) {
   const std::vector<float> data = RandomVectors(500, kDims, 2);
   for (VectorScalar scalar : {VectorScalar::kF16, VectorScalar::kI8}) {
