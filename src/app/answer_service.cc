@@ -301,7 +301,8 @@ Status AnswerService::BuildPrompt(Turn& turn, ModelLease& lease, std::stop_token
   ASSIGN_OR_RETURN(std::shared_ptr<const ChatFormatter> formatter,
                    deps_.formatters->Get(lease.model()));
   const int32_t window = lease.options().context_length;
-  const int32_t reserve = AnswerReserve(window);
+  int32_t reserve = AnswerReserve(window);
+  if (turn.request.max_answer_tokens > 0) reserve = std::min(reserve, turn.request.max_answer_tokens);
   size_t carry_limit = turn.prior_questions.size();
   while (true) {
     if (turn.rebuild) {

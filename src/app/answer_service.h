@@ -57,6 +57,9 @@ struct AnswerRequest {
   // Who asks: the owner of a new thread (0: the single-user local owner).
   // The caller has authorized them for `thread_id`.
   int64_t user_id = 0;
+  // The most tokens the answer may have (the server's
+  // --max-generation-tokens); 0: only the context's answer reserve bounds it.
+  int32_t max_answer_tokens = 0;
 };
 
 // Milliseconds per stage of one answer.

@@ -95,6 +95,7 @@ std::optional<ChatCall> ParseChat(const WorkspaceRow& workspace, const ServerLim
     return std::nullopt;
   }
   call.request.thread_id = *thread;
+  call.request.max_answer_tokens = limits.max_generation_tokens;
   call.stream = *stream;
   if (*mode) {
     StatusOr<ChatMode> parsed = ParseChatMode(**mode);

@@ -318,6 +318,13 @@ test('a generation at --max-generation-tokens is served, and one without a limit
             options: { num_predict: kGenerationTokens, temperature: 0 } } });
   assert.equal(ollama.status, 200, JSON.stringify(ollama.body));
   assert.ok(ollama.body.eval_count <= kGenerationTokens, String(ollama.body.eval_count));
+  // A workspace chat answer asks for no length: it is capped at the limit too.
+  const patched = await call('PATCH', '/api/v1/workspaces/limits', { body: { chat_model: 'stories', temperature: 0 } });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  const chat = await call('POST', '/api/v1/workspaces/limits/chat', { body: { message: 'Once upon a time' } });
+  assert.equal(chat.status, 200, JSON.stringify(chat.body));
+  assert.equal(chat.body.ledger.reserved_for_answer, kGenerationTokens, JSON.stringify(chat.body.ledger));
+  assert.ok(chat.body.usage.generated_tokens <= kGenerationTokens, JSON.stringify(chat.body.usage));
 });
 
 // Starts a blob upload that sends 10 of its 100 bytes and waits: the request
