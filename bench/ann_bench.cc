@@ -3,7 +3,8 @@
 // embeddings and 1000 queries. For each index: build time, memory (the RSS
 // the build added and the index's own estimate), and single-threaded QPS at
 // the smallest search expansion (ef) from a fixed ladder that finds at least
-// 95% of the exact top 10. Prints a markdown table and the ratios.
+// 95% of the exact top 10, then measured again in 5 rounds that interleave
+// the indexes (median and range). Prints a markdown table and the ratios.
 //
 //   hearth-bench-ann [N]        (default 100000)
 //
@@ -11,9 +12,10 @@
 // one thread per core: hearth's VectorIndex::AddBatch does that itself for
 // a batch this large (as when an index is rebuilt from the store), hnswlib
 // gets the same number of threads calling addPoint, as its own Python
-// binding does. Searches run on one thread. Vectors: a random point of a 32-d latent
-// space mapped into 384-d plus noise, as in rag/vector_index_test.cc (i.i.d.
-// noise has no neighbourhoods, so recall on it says nothing).
+// binding does. Searches run on one thread. Vectors: a random point of a
+// 32-d latent space mapped into 384-d plus noise, as in
+// rag/vector_index_test.cc (i.i.d. noise has no neighbourhoods, so recall on
+// it says nothing).
 #include <malloc.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/bench_stats.h"
 #include "rag/vector_index.h"
 
 #ifdef HEARTH_HAVE_HNSWLIB
@@ -55,6 +58,8 @@ constexpr double kTargetRecall = 0.95;
 constexpr std::array<size_t, 13> kEfLadder = {10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256, 512};
 
 using Clock = std::chrono::steady_clock;
+using bench::Median;
+using bench::Summary;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
@@ -203,11 +208,16 @@ class HnswlibIndex final : public AnnIndex {
 };
 #endif
 
+// QPS is measured in this many rounds that interleave the indexes (A B C A
+// B C ...), after each index's ef is chosen; the table has the median and
+// the range.
+constexpr int kQpsRounds = 5;
+
 struct Result {
   std::string name;
   size_t ef = 0;  // 0: exact
   double recall = 0;
-  double qps = 0;
+  std::vector<double> qps;  // per round (exact: one pass, the ground truth)
   double build_seconds = 0;
   size_t rss_bytes = 0;
   size_t estimated_bytes = 0;
@@ -234,6 +244,7 @@ std::pair<double, double> RunQueries(const Data& data, SearchFn search) {
   return {static_cast<double>(found) / static_cast<double>(kQueries * kTop), kQueries / seconds};
 }
 
+// Builds `index` and finds its ef; the index stays built for the QPS rounds.
 Result Measure(AnnIndex& index, const Data& data) {
   Result result{.name = index.name()};
   malloc_trim(0);
@@ -245,27 +256,41 @@ Result Measure(AnnIndex& index, const Data& data) {
   result.estimated_bytes = index.EstimatedBytes();
   for (size_t ef : kEfLadder) {
     index.SetEf(ef);
-    std::tie(result.recall, result.qps) =
+    double qps = 0;
+    std::tie(result.recall, qps) =
         RunQueries(data, [&](const float* query) { return index.Search(query); });
     result.ef = ef;
     std::fprintf(stderr, "  %s ef=%zu recall=%.4f qps=%.0f\n", result.name.c_str(), ef,
-                 result.recall, result.qps);
+                 result.recall, qps);
     if (result.recall >= kTargetRecall) break;
   }
   return result;
 }
 
+// kQpsRounds rounds over the built indexes, each at its chosen ef.
+void MeasureQps(const std::vector<std::unique_ptr<AnnIndex>>& indexes,
+                std::vector<Result>& results, const Data& data) {
+  for (int round = 0; round < kQpsRounds; ++round) {
+    for (size_t i = 0; i < indexes.size(); ++i) {
+      const double qps =
+          RunQueries(data, [&](const float* query) { return indexes[i]->Search(query); }).second;
+      results[i].qps.push_back(qps);
+      std::fprintf(stderr, "  round %d: %s qps=%.0f\n", round + 1, results[i].name.c_str(), qps);
+    }
+  }
+}
+
 void PrintTable(size_t count, const std::vector<Result>& results) {
-  std::printf("| index | ef | recall@10 | QPS (1 thread) | build s (%u threads) | RSS added MB | bytes/vector (RSS) | bytes/vector (estimate) |\n",
-              BuildThreads());
+  std::printf("| index | ef | recall@10 | QPS (1 thread), median (min–max) of %d | build s (%u threads) | RSS added MB | bytes/vector (RSS) | bytes/vector (estimate) |\n",
+              kQpsRounds, BuildThreads());
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const Result& r : results) {
     const bool exact = r.ef == 0;
     const std::string ef = exact ? "exact" : std::to_string(r.ef);
     char build[32] = "-";
     if (!exact) std::snprintf(build, sizeof(build), "%.1f", r.build_seconds);
-    std::printf("| %s | %s | %.4f | %.0f | %s | %.1f | %.0f | %.0f |\n", r.name.c_str(),
-                ef.c_str(), r.recall, r.qps, build, static_cast<double>(r.rss_bytes) / 1e6,
+    std::printf("| %s | %s | %.4f | %s | %s | %.1f | %.0f | %.0f |\n", r.name.c_str(),
+                ef.c_str(), r.recall, Summary(r.qps, 0).c_str(), build, static_cast<double>(r.rss_bytes) / 1e6,
                 static_cast<double>(r.rss_bytes) / static_cast<double>(count),
                 static_cast<double>(r.estimated_bytes) / static_cast<double>(count));
   }
@@ -284,7 +309,8 @@ void PrintRatios(const std::vector<Result>& results) {
   std::printf("|---|---:|---:|---:|---:|\n");
   for (const Result& r : results) {
     if (!r.name.starts_with("hearth")) continue;
-    std::printf("| %s | %.2f | %.2f | %.2f | %.2f |\n", r.name.c_str(), r.qps / peer->qps,
+    std::printf("| %s | %.2f | %.2f | %.2f | %.2f |\n", r.name.c_str(),
+                Median(r.qps) / Median(peer->qps),
                 r.build_seconds / peer->build_seconds,
                 static_cast<double>(r.rss_bytes) / static_cast<double>(peer->rss_bytes),
                 static_cast<double>(r.estimated_bytes) / static_cast<double>(peer->estimated_bytes));
@@ -298,7 +324,7 @@ int Run(size_t count) {
   Result exact{.name = "exact (brute force, f32)", .recall = 1};
   const Clock::time_point start = Clock::now();
   for (size_t q = 0; q < kQueries; ++q) data.truth.push_back(ExactTop(data.base, &data.queries[q * kDims]));
-  exact.qps = kQueries / Seconds(start);
+  exact.qps = {kQueries / Seconds(start)};
   exact.rss_bytes = exact.estimated_bytes = data.base.size() * sizeof(float);
   std::vector<std::unique_ptr<AnnIndex>> indexes;
   indexes.push_back(std::make_unique<HearthIndex>(VectorScalar::kF16));
@@ -306,10 +332,8 @@ int Run(size_t count) {
 #ifdef HEARTH_HAVE_HNSWLIB
   indexes.push_back(std::make_unique<HnswlibIndex>());
 #endif
-  for (std::unique_ptr<AnnIndex>& index : indexes) {
-    results.push_back(Measure(*index, data));
-    index.reset();
-  }
+  for (std::unique_ptr<AnnIndex>& index : indexes) results.push_back(Measure(*index, data));
+  MeasureQps(indexes, results, data);
   results.push_back(exact);
   std::printf("N = %zu vectors of %zu dimensions, %zu queries, top %zu, M = %zu, efConstruction = %zu;\n"
               "ef: the smallest of the ladder with recall@10 >= %.2f. Exact search's memory is the raw f32 vectors.\n\n",
