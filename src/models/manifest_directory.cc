@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <utility>
+#include <vector>
 
 #include "base/escaping.h"
 #include "base/paths.h"
@@ -16,6 +17,7 @@
 #include "base/status_macros.h"
 #include "base/unique_fd.h"
 #include "models/model_manifest.h"
+#include "store/file_copy.h"
 
 namespace hearth {
 namespace {
@@ -25,10 +27,20 @@ using Parts = std::array<std::string, 4>;
 
 std::string QuotePath(const fs::path& path) { return QuoteForDisplay(path.string(), 4096); }
 
-Status SyncDirectory(const fs::path& directory) {
-  UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.valid() || ::fsync(dir.get()) != 0) {
-    return PosixError(errno, "cannot flush directory " + QuotePath(directory) + " to disk");
+// Creates `directory` and its missing parents up to `root` (which exists),
+// fsyncing the parent of each one it creates: a manifest written and synced
+// into a new directory then survives a crash with the directories above it.
+Status EnsureDurableDirectory(const fs::path& directory, const fs::path& root) {
+  std::vector<fs::path> missing;
+  std::error_code ignored;
+  for (fs::path dir = directory;
+       dir != root && dir.has_relative_path() && !fs::is_directory(dir, ignored);
+       dir = dir.parent_path()) {
+    missing.push_back(dir);
+  }
+  for (auto dir = missing.rbegin(); dir != missing.rend(); ++dir) {
+    RETURN_IF_ERROR(EnsureDirectory(*dir));
+    RETURN_IF_ERROR(SyncDirectory(dir->parent_path()));
   }
   return OkStatus();
 }
@@ -149,7 +161,7 @@ StatusOr<ManifestFile> ManifestDirectory::Read(const ModelName& name) const {
 
 Status ManifestDirectory::Write(const ModelName& name, std::string_view bytes) {
   ASSIGN_OR_RETURN(fs::path path, PathOf(name));
-  RETURN_IF_ERROR(EnsureDirectory(path.parent_path()));
+  RETURN_IF_ERROR(EnsureDurableDirectory(path.parent_path(), root_ / "manifests"));
   ASSIGN_OR_RETURN(fs::path temporary, WriteTemporary(path.parent_path(), bytes));
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     Status error = PosixError(errno, "cannot move the manifest into place at " + QuotePath(path));

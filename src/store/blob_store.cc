@@ -18,6 +18,7 @@
 #include "base/paths.h"
 #include "base/posix_error.h"
 #include "base/status_macros.h"
+#include "store/file_copy.h"
 #include "store/write_faults.h"
 
 namespace hearth {
@@ -59,15 +60,6 @@ void RemoveStaleTemporaryFiles(const fs::path& temp_dir, std::chrono::seconds st
     HEARTH_LOG(INFO) << "removed " << removed << " stale temporary blob file(s) from "
                      << QuotePath(temp_dir);
   }
-}
-
-// Makes a rename inside `directory` durable.
-Status SyncDirectory(const fs::path& directory) {
-  UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.valid() || ::fsync(dir.get()) != 0) {
-    return PosixError(errno, "cannot flush directory " + QuotePath(directory) + " to disk");
-  }
-  return OkStatus();
 }
 
 // Makes the directories Open() may just have created durable, so that a
