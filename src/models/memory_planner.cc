@@ -8,7 +8,7 @@ namespace hearth {
 namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
-constexpr uint64_t kFixedOverhead = 32 * kMiB;
+constexpr uint64_t kFixedOverhead = 22 * kMiB;
 constexpr uint64_t kTokenizerBytesPerToken = 64;
 constexpr uint64_t kCellPadding = 256;  // llama.cpp pads the context to this
 

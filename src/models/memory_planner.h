@@ -15,7 +15,9 @@
 //             FFN) x 4 bytes; with flash attention, llama.cpp's default, no
 //             heads x cells score matrix is held), plus the logits output
 //             buffer (vocabulary x slots x 4 bytes);
-//   overhead  32 MiB for the process, ggml's contexts and graph, plus the
+//   overhead  22 MiB for the runner process (its code, heap, ggml's
+//             contexts and graph: a runner of stories260K, whose weights,
+//             cache and compute are 3 MiB, is 25 MiB resident), plus the
 //             tokenizer tables (vocabulary x 64 bytes), plus 1% of the
 //             weights for page tables and allocator slack.
 // Missing keys fall back to what llama.cpp assumes (KV heads = heads,
