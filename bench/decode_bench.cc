@@ -40,6 +40,7 @@
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
 #include "bench/peer_tool.h"
+#include "models/utf8_assembler.h"
 #include "nlohmann/json.hpp"
 
 namespace hearth::bench {
@@ -75,6 +76,14 @@ int32_t PeerDecodedTokens(const std::string& stderr_text) {
   return at == std::string::npos ? -1 : std::atoi(stderr_text.c_str() + at + 8);
 }
 
+// What hearth streams for the bytes `raw`: bytes that form no character
+// become U+FFFD (models/utf8_assembler.h). llama-simple prints the tokens'
+// raw bytes, which a random-weight model's byte tokens leave invalid.
+std::string AsStreamed(const std::string& raw) {
+  Utf8Assembler assembler;
+  return assembler.Append(raw) + assembler.Flush();
+}
+
 // llama-simple prints the prompt's pieces, the answer's pieces, then "\n".
 GateResult CompareGate(const fs::path& model, const GenerateResult& hearth, const ToolOutput& peer) {
   GateResult gate{.model = model.filename().string()};
@@ -83,7 +92,7 @@ GateResult CompareGate(const fs::path& model, const GenerateResult& hearth, cons
                        (hearth.finish_reason == FinishReason::kStop ? 1 : 0);
   gate.peer_tokens = PeerDecodedTokens(peer.stderr_text);
   const std::string expected_end = hearth.text + "\n";
-  const std::string& out = peer.stdout_text;
+  const std::string out = AsStreamed(peer.stdout_text);
   const bool text_same = !hearth.text.empty() && out.size() >= expected_end.size() &&
                          out.compare(out.size() - expected_end.size(), std::string::npos,
                                      expected_end) == 0;
