@@ -62,13 +62,21 @@ export async function api(url, method, body) {
 // Creates workspace `settings.slug` (models 'embedder' and 'chat' must be in
 // the server's store), uploads one Markdown file per abstract, and waits
 // until every document is ready; a failed one is an error.
+// The files sent per upload request: under the server's default limit of
+// multipart parts (--max-upload-parts, 128).
+const kFilesPerUpload = 100;
+
 export async function makeWorkspace(server, settings, docs) {
   await api(`${server.url}/api/v1/workspaces`, 'POST', settings);
-  const form = new FormData();
-  for (const doc of docs) form.append('file', new Blob([abstractMarkdown(doc)]), `${doc._id}.md`);
   const base = `${server.url}/api/v1/workspaces/${settings.slug}`;
-  const uploaded = await fetch(`${base}/documents`, { method: 'POST', body: form });
-  if (uploaded.status !== 202) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  for (let first = 0; first < docs.length; first += kFilesPerUpload) {
+    const form = new FormData();
+    for (const doc of docs.slice(first, first + kFilesPerUpload)) {
+      form.append('file', new Blob([abstractMarkdown(doc)]), `${doc._id}.md`);
+    }
+    const uploaded = await fetch(`${base}/documents`, { method: 'POST', body: form });
+    if (uploaded.status !== 202) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
+  }
   for (;;) {
     const { documents } = await api(`${base}/documents`, 'GET');
     if (documents.every((d) => d.status === 'ready' || d.status === 'failed')) {

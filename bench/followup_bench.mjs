@@ -14,7 +14,8 @@
 //
 // The window must hold both turns: the first prompt (about --budget tokens
 // of passages plus the system prompt and question), its answer (a random-
-// weight model writes until the answer reserve, a quarter of --context),
+// weight model writes until the answer reserve, a quarter of --context, or
+// --answer-tokens when given),
 // the follow-up's new passages and question, and the reserve again.
 // Otherwise the thread is rebuilt for the follow-up (the report says so) and
 // nothing is reused.
@@ -27,9 +28,9 @@ import { askWorkspace, makeWorkspace, readScifactCorpus, summary, median } from 
 import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
 
 function parseFlags(argv) {
-  const flags = { pairs: 5, docs: 200, context: 4096, budget: 3000, threads: 2 };
+  const flags = { pairs: 5, docs: 200, context: 4096, budget: 3000, threads: 2, answer_tokens: 0 };
   for (let i = 0; i + 1 < argv.length; i += 2) {
-    const name = argv[i].replace(/^--/, '');
+    const name = argv[i].replace(/^--/, '').replace('-', '_');
     if (!(name in flags) && !['model', 'embedder', 'scifact'].includes(name)) {
       throw new Error(`unknown flag ${argv[i]}`);
     }
@@ -37,10 +38,14 @@ function parseFlags(argv) {
   }
   if (!flags.model || !flags.embedder || !flags.scifact || !(flags.pairs >= 1)) {
     throw new Error('usage: followup_bench.mjs --model FILE --embedder FILE --scifact DIR ' +
-                    '[--pairs N] [--docs N] [--context N] [--budget N] [--threads N]');
+                    '[--pairs N] [--docs N] [--context N] [--budget N] [--threads N] [--answer-tokens N]');
   }
   return flags;
 }
+
+// Server flags that cap every answer at `tokens` (0: no cap beyond the
+// answer reserve, a quarter of the context).
+const answerCap = (tokens) => (tokens > 0 ? ['--max-generation-tokens', String(tokens)] : []);
 
 function report(flags, pairs) {
   const first = pairs.map((p) => p.first.ttft);
@@ -49,7 +54,8 @@ function report(flags, pairs) {
   const column = (pick) => pairs.map((p) => pick(p));
   console.log(`${pairs.length} pairs (a first question in a new thread, then a follow-up on the same topic); ` +
               `${flags.docs} SciFact abstracts; server --context ${flags.context} --threads ${flags.threads}; ` +
-              `workspace context budget ${flags.budget} tokens, temperature 0.\n`);
+              `workspace context budget ${flags.budget} tokens, temperature 0` +
+              `${flags.answer_tokens > 0 ? `; answers capped at ${flags.answer_tokens} tokens (--max-generation-tokens)` : ''}.\n`);
   console.log('| B13 | first question | follow-up |\n|---|---:|---:|');
   console.log(`| time to first token, s | ${summary(first, 2)} | ${summary(next, 2)} |`);
   console.log(`| prompt tokens | ${summary(column((p) => p.first.answer.usage.prompt_tokens), 0)} | ` +
@@ -76,7 +82,8 @@ async function main() {
       const created = runHearth(['create', name, '--from', file], { env: { HEARTH_HOME: home.dir }, timeoutMs: 600_000 });
       if (created.status !== 0) throw new Error(`hearth create ${name}: ${created.stderr}`);
     }
-    server = await startServer(['--threads', String(flags.threads), '--context', String(flags.context)],
+    server = await startServer(['--threads', String(flags.threads), '--context', String(flags.context),
+                                ...answerCap(flags.answer_tokens)],
                                { env: { HEARTH_HOME: home.dir } });
     const docs = await readScifactCorpus(flags.scifact, flags.docs);
     console.error(`ingesting ${docs.length} abstracts`);

@@ -14,13 +14,14 @@
 //
 // Per pair (hearth first), the same SciFact claim is asked of both. The glue
 // takes as many passages as hearth put in its prompt and generates exactly
-// as many tokens as hearth's answer had (ignore_eos), so both do the same
+// as many tokens as hearth's answer had (ignore_eos; answers are capped at
+// --answer-tokens, default 256, a typical cited answer), so both do the same
 // work; prompt sizes are reported side by side. Each question is in a new
 // thread. One warm-up question each is not counted.
 //
 //   HEARTH_BIN=build/hearth node bench/rag_bench.mjs --model FILE --embedder FILE
 //     --scifact DIR --llama-server FILE --glue FILE [--pairs N] [--docs N]
-//     [--context N] [--budget N] [--threads N]
+//     [--context N] [--budget N] [--threads N] [--answer-tokens N]
 // Prints markdown on stdout; progress on stderr.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ const kPassageWords = 250;
 const kOverlapWords = 40;
 
 function parseFlags(argv) {
-  const flags = { pairs: 5, docs: 300, context: 2048, budget: 1000, threads: 2 };
+  const flags = { pairs: 5, docs: 300, context: 2048, budget: 1000, threads: 2, answer_tokens: 256 };
   for (let i = 0; i + 1 < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '').replace('-', '_');
     if (!(name in flags) && !['model', 'embedder', 'scifact', 'llama_server', 'glue'].includes(name)) {
@@ -45,7 +46,7 @@ function parseFlags(argv) {
   if (!flags.model || !flags.embedder || !flags.scifact || !flags.llama_server || !flags.glue ||
       !(flags.pairs >= 1)) {
     throw new Error('usage: rag_bench.mjs --model FILE --embedder FILE --scifact DIR --llama-server FILE ' +
-                    '--glue FILE [--pairs N] [--docs N] [--context N] [--budget N] [--threads N]');
+                    '--glue FILE [--pairs N] [--docs N] [--context N] [--budget N] [--threads N] [--answer-tokens N]');
   }
   return flags;
 }
@@ -98,7 +99,8 @@ function report(flags, glueReady, pairs) {
   const ratio = median(h((x) => x.total)) / median(g((x) => x.total_ms / 1000));
   console.log(`${pairs.length} interleaved pairs (hearth, then the glue), each a SciFact claim asked in a new ` +
               `thread; ${flags.docs} abstracts; hearth: \`hearth serve --context ${flags.context} ` +
-              `--threads ${flags.threads}\`, workspace context budget ${flags.budget} tokens, temperature 0; ` +
+              `--threads ${flags.threads} --max-generation-tokens ${flags.answer_tokens}\`, workspace context budget ` +
+              `${flags.budget} tokens, temperature 0; ` +
               `glue: ${glueReady.passages} passages of ${kPassageWords} words (${glueReady.dimensions}-d), ` +
               `hnswlib M 16, ef 64, llama-servers with -c ${flags.context} -t ${flags.threads}. ` +
               'Times in ms, median (min–max), except where marked.\n');
@@ -130,7 +132,8 @@ async function main() {
       const created = runHearth(['create', name, '--from', file], { env: { HEARTH_HOME: home.dir }, timeoutMs: 600_000 });
       if (created.status !== 0) throw new Error(`hearth create ${name}: ${created.stderr}`);
     }
-    const server = await startServer(['--threads', String(flags.threads), '--context', String(flags.context)],
+    const server = await startServer(['--threads', String(flags.threads), '--context', String(flags.context),
+                                      '--max-generation-tokens', String(flags.answer_tokens)],
                                      { env: { HEARTH_HOME: home.dir } });
     stops.push(() => server.stop());
     const docs = await readScifactCorpus(flags.scifact, flags.docs);

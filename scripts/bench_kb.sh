@@ -13,13 +13,13 @@
 #
 # Environment:
 #   HEARTH_BENCH_TRAFFIC_CLIENTS  clients (default 16; --quick 8)
-#   HEARTH_BENCH_TRAFFIC_SECONDS  how long (default 300; --quick 60)
+#   HEARTH_BENCH_TRAFFIC_SECONDS  how long (default 180; --quick 60)
 
 run_traffic() {
   local out=$1 embedder=$2
   local stories=$HEARTH_TEST_DATA/models/stories260K.gguf docs=$HEARTH_TEST_DATA/corpus/formats/md
   [ -f "$stories" ] || die "no $stories (set HEARTH_TEST_DATA)"
-  local clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-16} seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-300}
+  local clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-16} seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-180}
   if [ "$QUICK" = 1 ]; then clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-8}; seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-60}; fi
   local args=(--model "$stories" --embedder "$embedder" --docs "$docs" --clients "$clients" --seconds "$seconds")
   log "load test: $clients clients for $seconds s"

@@ -130,7 +130,7 @@ run_followup() {
   if [ "$QUICK" = 1 ]; then
     args+=(--pairs 2 --docs 60 --context 2048 --budget 400 --threads 1)
   else
-    args+=(--pairs 5 --docs 200 --context 4096 --budget 1500 --threads 2)
+    args+=(--pairs 5 --docs 200 --context 4096 --budget 1500 --threads 2 --answer-tokens 128)
   fi
   log "B13: follow-up time to first token through the workspace chat route"
   {
@@ -152,7 +152,7 @@ run_serving() {
     model=$(stories_model)
     args+=(--model "$model" --pairs 2 --gen 32 --threads 1)
   else
-    args+=(--model "$model" --pairs 5 --gen 64 --threads 2)
+    args+=(--model "$model" --gate-model "$(stories_model)" --pairs 5 --gen 64 --threads 2)
   fi
   log "B3: serving at 1, 4 and 8 streams against llama-server"
   {
