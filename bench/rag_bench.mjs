@@ -8,7 +8,7 @@
 //
 // The peer (bench/rag_glue.cc, --glue): two llama-servers from the same
 // llama.cpp (the embedder with --embedding, the chat model), the same
-// abstracts split into passages of about 250 words (40 words overlap, what a
+// abstracts split into passages of about 200 words (30 words overlap, what a
 // text splitter does), embedded and indexed in hnswlib by the glue at its
 // start, and per question: embed, search, prompt, stream.
 //
@@ -31,8 +31,8 @@ import { abstractMarkdown, askWorkspace, makeWorkspace, median, readJsonl, readS
          startLlamaServer, summary } from './bench_support.mjs';
 import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
 
-const kPassageWords = 250;
-const kOverlapWords = 40;
+const kPassageWords = 200;
+const kOverlapWords = 30;
 
 function parseFlags(argv) {
   const flags = { pairs: 5, docs: 300, context: 2048, budget: 1000, threads: 2, answer_tokens: 256 };
