@@ -13,7 +13,8 @@
 // start, and per question: embed, search, prompt, stream.
 //
 // Per pair (hearth first), the same SciFact claim is asked of both. The glue
-// takes as many passages as hearth put in its prompt and generates exactly
+// fills its prompt with passages up to the size of hearth's prompt (prompt
+// size sets the cost of prefill and of every decoded token) and generates exactly
 // as many tokens as hearth's answer had (ignore_eos; answers are capped at
 // --answer-tokens, default 256, a typical cited answer), so both do the same
 // work; prompt sizes are reported side by side. Each question is in a new
@@ -109,6 +110,7 @@ function report(flags, glueReady, pairs) {
     console.log(`| ${name} | ${hearth ? summary(hearth, digits) : '-'} | ${glue ? summary(glue, digits) : '-'} |`);
   row('embed the question', h((x) => x.answer.trace.query_embed_ms), g((x) => x.embed_ms));
   row('vector search', h((x) => x.answer.trace.vector_search_ms), g((x) => x.search_ms), 2);
+  row('count tokens to fill the prompt (/tokenize)', null, g((x) => x.pack_ms));
   row('lexical search (BM25)', h((x) => x.answer.trace.lexical_search_ms), null, 2);
   row('retrieval in all (with fusion)', h((x) => x.answer.trace.retrieval_ms), null);
   row('wait for the model and a slot', h((x) => x.answer.trace.queue_ms), null);
@@ -116,7 +118,7 @@ function report(flags, glueReady, pairs) {
   row('decode', h((x) => x.answer.trace.decode_ms), g((x) => x.decode_ms), 0);
   row('time to first token (client)', h((x) => x.ttft * 1000), g((x) => x.ttft_ms), 0);
   row('**total (client)**', h((x) => x.total * 1000), g((x) => x.total_ms), 0);
-  row('passages in the prompt', h((x) => x.passages), g((x) => x.k), 0);
+  row('passages in the prompt', h((x) => x.passages), g((x) => x.passages), 0);
   row('prompt tokens', h((x) => x.answer.usage.prompt_tokens), g((x) => x.prompt_tokens), 0);
   row('of them reused from the cache', h((x) => x.answer.usage.cached_prompt_tokens), g((x) => x.cached_tokens), 0);
   row('generated tokens', h((x) => x.answer.usage.generated_tokens), g((x) => x.generated_tokens), 0);
@@ -157,10 +159,10 @@ async function main() {
     for (const [i, query] of queries.entries()) {
       console.error(i === 0 ? 'warm-up pair' : `pair ${i}/${flags.pairs}`);
       const hearth = await askHearth(server, query);
-      const k = Math.max(1, hearth.passages);
-      const glueAnswer = await glue.ask({ question: question(query), k,
+      const glueAnswer = await glue.ask({ question: question(query),
+                                          prompt_tokens: hearth.answer.usage.prompt_tokens,
                                           max_tokens: Math.max(1, hearth.answer.usage.generated_tokens) });
-      if (i > 0) pairs.push({ hearth, glue: { ...glueAnswer, k } });
+      if (i > 0) pairs.push({ hearth, glue: glueAnswer });
     }
     report(flags, glue.ready, pairs);
   } finally {

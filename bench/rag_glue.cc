@@ -14,12 +14,17 @@
 // FILE.jsonl holds one {"text": "..."} per passage. At start the glue embeds
 // them all (batches of 32) and builds the index, then prints one line
 //   {"ready": true, "passages": N, "dimensions": D, "setup_s": S}
-// and answers each line of stdin, {"question", "k", "max_tokens"}, with one
-// line: {"embed_ms", "search_ms", "ttft_ms", "total_ms", "prompt_tokens",
-// "cached_tokens", "prefill_ms", "decode_ms", "generated_tokens"}. The answer
-// is greedy and exactly max_tokens long (ignore_eos), so that hearth's and
-// the glue's answers are the same length; the prefill and decode figures are
-// llama-server's own timings. Errors end the program with a message on stderr.
+// and answers each line of stdin, {"question", "prompt_tokens",
+// "max_tokens"}, with one line: {"embed_ms", "search_ms", "pack_ms",
+// "passages", "ttft_ms", "total_ms", "prompt_tokens", "cached_tokens",
+// "prefill_ms", "decode_ms", "generated_tokens"}. The prompt takes the
+// nearest passages, best first, while it stays within prompt_tokens (counted
+// with the chat server's /tokenize), so that it is as large as hearth's for
+// the same question: prompt size sets the cost of prefill and, through
+// attention, of every decoded token. The answer is greedy and exactly
+// max_tokens long (ignore_eos), as long as hearth's; the prefill and decode
+// figures are llama-server's own timings. Errors end the program with a
+// message on stderr.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -49,6 +54,8 @@ using Clock = std::chrono::steady_clock;
 constexpr int kEmbedBatch = 32;
 constexpr int kHnswM = 16;
 constexpr int kHnswEfConstruction = 128;
+// Nearest passages fetched per question; the prompt takes them in order.
+constexpr size_t kCandidates = 20;
 constexpr const char* kSystemPrompt =
     "You answer questions from the numbered sources the user gives. Cite each source you use "
     "as [n]. If the sources do not hold the answer, say so.";
@@ -156,29 +163,56 @@ class Glue {
 
   StatusOr<json> Answer(const json& request) {
     if (!request.is_object() || !request.contains("question") || !request["question"].is_string() ||
-        !request.contains("k") || !request["k"].is_number_unsigned() || !request.contains("max_tokens") ||
-        !request["max_tokens"].is_number_unsigned()) {
-      return InvalidArgumentError("a request is not {\"question\", \"k\", \"max_tokens\"}");
+        !request.contains("prompt_tokens") || !request["prompt_tokens"].is_number_unsigned() ||
+        !request.contains("max_tokens") || !request["max_tokens"].is_number_unsigned()) {
+      return InvalidArgumentError(
+          "a request is not {\"question\", \"prompt_tokens\", \"max_tokens\"}");
     }
     const std::string question = request.at("question").get<std::string>();
-    const size_t k = std::clamp<size_t>(request.at("k").get<size_t>(), 1, passages_.size());
+    const size_t prompt_tokens = request.at("prompt_tokens").get<size_t>();
     const int max_tokens = request.at("max_tokens").get<int>();
     json result;
     const Clock::time_point start = Clock::now();
     ASSIGN_OR_RETURN(auto vectors, Embed(embedder_, {question}));
     result["embed_ms"] = MillisSince(start);
     const Clock::time_point searched = Clock::now();
-    auto found = index_->searchKnn(vectors[0].data(), k);
-    std::vector<size_t> ids;
-    for (; !found.empty(); found.pop()) ids.push_back(found.top().second);
-    std::reverse(ids.begin(), ids.end());  // the queue pops the farthest first
+    auto found = index_->searchKnn(vectors[0].data(), std::min(kCandidates, passages_.size()));
+    std::vector<size_t> ranked;
+    for (; !found.empty(); found.pop()) ranked.push_back(found.top().second);
+    std::reverse(ranked.begin(), ranked.end());  // the queue pops the farthest first
     result["search_ms"] = MillisSince(searched);
+    const Clock::time_point packed = Clock::now();
+    ASSIGN_OR_RETURN(std::vector<size_t> ids, Pack(ranked, question, prompt_tokens));
+    result["pack_ms"] = MillisSince(packed);
+    result["passages"] = ids.size();
     RETURN_IF_ERROR(Stream(PromptFor(ids, question), max_tokens, start, result));
     result["total_ms"] = MillisSince(start);
     return result;
   }
 
  private:
+  // Tokens of `text` in the chat model's vocabulary (its /tokenize route).
+  StatusOr<size_t> CountTokens(const std::string& text) {
+    ASSIGN_OR_RETURN(json answer, PostJson(chat_, "/tokenize", {{"content", text}}));
+    return answer.at("tokens").size();
+  }
+
+  // The passages of `ranked`, best first, while the prompt stays within
+  // `target` tokens (at least one): a glue that budgets its prompt, given
+  // the size hearth's prompt had, so both sides prefill alike.
+  StatusOr<std::vector<size_t>> Pack(const std::vector<size_t>& ranked, const std::string& question,
+                                     size_t target) {
+    ASSIGN_OR_RETURN(size_t used, CountTokens(std::string(kSystemPrompt) + "\n" + question));
+    std::vector<size_t> ids;
+    for (size_t id : ranked) {
+      ASSIGN_OR_RETURN(size_t tokens, CountTokens(passages_[id]));
+      if (!ids.empty() && used + tokens > target) break;
+      ids.push_back(id);
+      used += tokens;
+    }
+    return ids;
+  }
+
   std::string PromptFor(const std::vector<size_t>& ids, const std::string& question) const {
     std::string prompt = "Sources:\n";
     for (size_t i = 0; i < ids.size(); ++i) {
