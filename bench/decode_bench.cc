@@ -36,6 +36,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
@@ -285,27 +286,24 @@ Status Run(const Flags& flags) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--hearth") flags.hearth = value;
-    else if (name == "--model") flags.model = value;
-    else if (name == "--llama-bench") flags.llama_bench = value;
-    else if (name == "--llama-simple") flags.llama_simple = value;
-    else if (name == "--gate-model") flags.gate_models.emplace_back(value);
-    else if (name == "--pairs") flags.pairs = std::atoi(value);
-    else if (name == "--threads") flags.threads = std::atoi(value);
-    else if (name == "--gen") flags.gen = std::atoi(value);
-    else if (name == "--prompt-tokens") flags.prompt_tokens = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
-  if (argc % 2 == 0 || flags.hearth.empty() || flags.model.empty() || flags.llama_bench.empty() ||
+  FlagParser parser(
+      "hearth-bench-decode --hearth FILE --model FILE --llama-bench FILE --llama-simple FILE "
+      "[--gate-model FILE]... [--pairs N >= 1] [--threads N >= 1] [--gen N >= 2] "
+      "[--prompt-tokens 8..4000]");
+  parser.Path("--hearth", &flags.hearth)
+      .Path("--model", &flags.model)
+      .Path("--llama-bench", &flags.llama_bench)
+      .Path("--llama-simple", &flags.llama_simple)
+      .Paths("--gate-model", &flags.gate_models)
+      .Int("--pairs", &flags.pairs)
+      .Int("--threads", &flags.threads)
+      .Int("--gen", &flags.gen)
+      .Int("--prompt-tokens", &flags.prompt_tokens);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
+  if (flags.hearth.empty() || flags.model.empty() || flags.llama_bench.empty() ||
       flags.llama_simple.empty() || flags.pairs < 1 || flags.threads < 1 || flags.gen < 2 ||
       flags.prompt_tokens < 8 || flags.prompt_tokens > 4000) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-decode --hearth FILE --model FILE --llama-bench FILE "
-        "--llama-simple FILE [--gate-model FILE]... [--pairs N >= 1] [--threads N >= 1] "
-        "[--gen N >= 2] [--prompt-tokens 8..4000]");
+    return parser.Usage();
   }
   return flags;
 }

@@ -25,7 +25,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -35,6 +34,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
@@ -223,25 +223,22 @@ Status Run(const Flags& flags) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--hearth") flags.hearth = value;
-    else if (name == "--model") flags.model = value;
-    else if (name == "--scifact") flags.scifact = value;
-    else if (name == "--llama-embedding") flags.llama_embedding = value;
-    else if (name == "--texts") flags.texts = std::atoi(value);
-    else if (name == "--pairs") flags.pairs = std::atoi(value);
-    else if (name == "--threads") flags.threads = std::atoi(value);
-    else if (name == "--max-chars") flags.max_chars = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
+  FlagParser parser(
+      "hearth-bench-embed --hearth FILE --model FILE --scifact DIR --llama-embedding FILE "
+      "[--texts N] [--pairs N] [--threads N] [--max-chars N >= 16]");
+  parser.Path("--hearth", &flags.hearth)
+      .Path("--model", &flags.model)
+      .Path("--scifact", &flags.scifact)
+      .Path("--llama-embedding", &flags.llama_embedding)
+      .Int("--texts", &flags.texts)
+      .Int("--pairs", &flags.pairs)
+      .Int("--threads", &flags.threads)
+      .Int("--max-chars", &flags.max_chars);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
   if (flags.hearth.empty() || flags.model.empty() || flags.scifact.empty() ||
       flags.llama_embedding.empty() || flags.texts < 1 || flags.pairs < 1 || flags.threads < 1 ||
       flags.max_chars < 16) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-embed --hearth FILE --model FILE --scifact DIR --llama-embedding FILE "
-        "[--texts N] [--pairs N] [--threads N] [--max-chars N >= 16]");
+    return parser.Usage();
   }
   return flags;
 }

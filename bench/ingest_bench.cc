@@ -20,7 +20,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -31,6 +30,7 @@
 #include "base/child_process.h"
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 #include "models/inference_engine.h"
 #include "models/vocab_tokenizer.h"
@@ -245,22 +245,19 @@ Status Run(const Flags& flags) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--model") flags.model = value;
-    else if (name == "--pdf-dir") flags.pdf_dir = value;
-    else if (name == "--llama-embedding") flags.llama_embedding = value;
-    else if (name == "--pairs") flags.pairs = std::atoi(value);
-    else if (name == "--threads") flags.threads = std::atoi(value);
-    else if (name == "--max-pages") flags.max_pages = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
-  if (argc % 2 == 0 || flags.model.empty() || flags.pdf_dir.empty() ||
-      flags.llama_embedding.empty() || flags.pairs < 1 || flags.threads < 1) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-ingest --model FILE --pdf-dir DIR --llama-embedding FILE "
-        "[--pairs N >= 1] [--threads N >= 1] [--max-pages N]");
+  bench::FlagParser parser(
+      "hearth-bench-ingest --model FILE --pdf-dir DIR --llama-embedding FILE "
+      "[--pairs N >= 1] [--threads N >= 1] [--max-pages N]");
+  parser.Path("--model", &flags.model)
+      .Path("--pdf-dir", &flags.pdf_dir)
+      .Path("--llama-embedding", &flags.llama_embedding)
+      .Int("--pairs", &flags.pairs)
+      .Int("--threads", &flags.threads)
+      .Int("--max-pages", &flags.max_pages);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
+  if (flags.model.empty() || flags.pdf_dir.empty() || flags.llama_embedding.empty() ||
+      flags.pairs < 1 || flags.threads < 1) {
+    return parser.Usage();
   }
   return flags;
 }

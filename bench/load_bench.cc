@@ -16,7 +16,6 @@
 //   hearth-bench-load --hearth FILE --model FILE [--pairs N] [--threads N]
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,6 +24,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
@@ -112,19 +112,15 @@ Status Run(const Flags& flags) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--hearth") flags.hearth = value;
-    else if (name == "--model") flags.model = value;
-    else if (name == "--pairs") flags.pairs = std::atoi(value);
-    else if (name == "--threads") flags.threads = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
-  if (argc % 2 == 0 || flags.hearth.empty() || flags.model.empty() || flags.pairs < 1 ||
-      flags.threads < 1) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-load --hearth FILE --model FILE [--pairs N >= 1] [--threads N >= 1]");
+  FlagParser parser(
+      "hearth-bench-load --hearth FILE --model FILE [--pairs N >= 1] [--threads N >= 1]");
+  parser.Path("--hearth", &flags.hearth)
+      .Path("--model", &flags.model)
+      .Int("--pairs", &flags.pairs)
+      .Int("--threads", &flags.threads);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
+  if (flags.hearth.empty() || flags.model.empty() || flags.pairs < 1 || flags.threads < 1) {
+    return parser.Usage();
   }
   return flags;
 }

@@ -32,6 +32,7 @@
 #include "base/child_process.h"
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 #include "bench/bench_runner.h"
 #include "bench/bench_stats.h"
@@ -197,20 +198,16 @@ Status Run(const Flags& flags) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--hearth") flags.hearth = value;
-    else if (name == "--model") flags.models.emplace_back(value);
-    else if (name == "--runs") flags.runs = std::atoi(value);
-    else if (name == "--threads") flags.threads = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
-  if (argc % 2 == 0 || flags.hearth.empty() || flags.models.empty() || flags.runs < 1 ||
-      flags.threads < 1) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-memory --hearth FILE --model FILE [--model FILE]... [--runs N >= 1] "
-        "[--threads N >= 1]");
+  FlagParser parser(
+      "hearth-bench-memory --hearth FILE --model FILE [--model FILE]... [--runs N >= 1] "
+      "[--threads N >= 1]");
+  parser.Path("--hearth", &flags.hearth)
+      .Paths("--model", &flags.models)
+      .Int("--runs", &flags.runs)
+      .Int("--threads", &flags.threads);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
+  if (flags.hearth.empty() || flags.models.empty() || flags.runs < 1 || flags.threads < 1) {
+    return parser.Usage();
   }
   return flags;
 }

@@ -29,7 +29,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -43,6 +42,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 
 namespace hearth::bench {
@@ -288,18 +288,15 @@ Status Run(const Flags& flags) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--embed-url") flags.embed_url = value;
-    else if (name == "--chat-url") flags.chat_url = value;
-    else if (name == "--passages") flags.passages = value;
-    else if (name == "--ef") flags.ef = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
+  FlagParser parser(
+      "hearth-bench-rag-glue --embed-url URL --chat-url URL --passages FILE.jsonl [--ef N]");
+  parser.Text("--embed-url", &flags.embed_url)
+      .Text("--chat-url", &flags.chat_url)
+      .Text("--passages", &flags.passages)
+      .Int("--ef", &flags.ef);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
   if (flags.embed_url.empty() || flags.chat_url.empty() || flags.passages.empty() || flags.ef < 1) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-rag-glue --embed-url URL --chat-url URL --passages FILE.jsonl [--ef N]");
+    return parser.Usage();
   }
   return flags;
 }

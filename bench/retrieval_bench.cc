@@ -49,6 +49,7 @@
 
 #include "base/status.h"
 #include "base/status_macros.h"
+#include "bench/bench_flags.h"
 #include "bench/bench_main.h"
 #include "bench/bench_store.h"
 #include "bench/scifact.h"
@@ -536,25 +537,25 @@ StatusOr<std::vector<size_t>> ParseSizes(std::string_view text) {
 
 StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view name = argv[i];
-    const char* value = argv[i + 1];
-    if (name == "--scifact") flags.scifact = value;
-    else if (name == "--vocab") flags.vocab = value;
-    else if (name == "--embedder") flags.embedder = value;
-    else if (name == "--query-embedder") flags.query_embedder = value;
-    else if (name == "--latency-n") { ASSIGN_OR_RETURN(flags.latency_n, ParseSizes(value)); }
-    else if (name == "--queries") flags.queries = std::strtoull(value, nullptr, 10);
-    else if (name == "--threads") flags.threads = std::atoi(value);
-    else return InvalidArgumentError("unknown flag " + std::string(name));
-  }
+  FlagParser parser(
+      "hearth-bench-retrieval --scifact DIR --vocab FILE [--embedder FILE] "
+      "[--query-embedder FILE] [--latency-n N[,N...] (0: none)] [--queries N >= 1] "
+      "[--threads N >= 1]");
+  parser.Path("--scifact", &flags.scifact)
+      .Path("--vocab", &flags.vocab)
+      .Path("--embedder", &flags.embedder)
+      .Path("--query-embedder", &flags.query_embedder)
+      .Custom("--latency-n",
+              [&flags](const std::string& value) -> Status {
+                ASSIGN_OR_RETURN(flags.latency_n, ParseSizes(value));
+                return OkStatus();
+              })
+      .Size("--queries", &flags.queries)
+      .Int("--threads", &flags.threads);
+  RETURN_IF_ERROR(parser.Parse(argc, argv));
   if (flags.vocab.empty()) flags.vocab = flags.embedder;
-  if (argc % 2 == 0 || flags.scifact.empty() || flags.vocab.empty() || flags.queries < 1 ||
-      flags.threads < 1) {
-    return InvalidArgumentError(
-        "usage: hearth-bench-retrieval --scifact DIR --vocab FILE [--embedder FILE] "
-        "[--query-embedder FILE] [--latency-n N[,N...] (0: none)] [--queries N >= 1] "
-        "[--threads N >= 1]");
+  if (flags.scifact.empty() || flags.vocab.empty() || flags.queries < 1 || flags.threads < 1) {
+    return parser.Usage();
   }
   return flags;
 }

@@ -36,10 +36,11 @@ function parseFlags(argv) {
   return flags;
 }
 
-// A prompt of about 200 words that differs from the others from the start.
+// A prompt of kPromptWords words that differs from the others from the start.
+const kPromptWords = 100;
 function promptFor(round, stream) {
   const words = ['river', 'stone', 'light', 'green', 'house', 'table', 'water', 'paper', 'music', 'bread', 'cloud'];
-  const body = Array.from({ length: 200 }, (_, i) => words[(i * 7 + stream * 3 + round) % words.length]);
+  const body = Array.from({ length: kPromptWords }, (_, i) => words[(i * 7 + stream * 3 + round) % words.length]);
   return `Request ${round}.${stream}: ${body.join(' ')}.`;
 }
 
@@ -159,7 +160,7 @@ async function main() {
     }
     // 'chat' is now the model, created last by the gate.
     console.log(`${flags.pairs} interleaved pairs per stream count; ${flags.threads} threads; context ${flags.context} per slot; ` +
-                `prompts of 200 words each (no prefix shared beyond the first word), ${flags.gen} tokens generated at most.\n`);
+                `prompts of ${kPromptWords} words each (no prefix shared beyond the first word), ${flags.gen} tokens generated at most.\n`);
     console.log('| B3 streams | TTFT s, hearth | TTFT s, llama-server | TTFT hearth / peer (target ≤ 1.0) | ' +
                 'tokens/s, hearth | tokens/s, llama-server | throughput hearth / peer (target ≥ 1.0) |\n|---:|---:|---:|---:|---:|---:|---:|');
     for (const n of flags.streams) {

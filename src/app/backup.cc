@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <fstream>
 #include <set>
 #include <string>
 #include <system_error>
@@ -14,6 +16,7 @@
 #include "base/posix_error.h"
 #include "base/status_macros.h"
 #include "base/unique_fd.h"
+#include "models/model_manifest.h"
 #include "store/backup_manifest.h"
 #include "store/database_backup.h"
 #include "store/file_copy.h"
@@ -136,6 +139,23 @@ class BackupCopier {
 
   const BackupManifest& manifest() const { return manifest_; }
 
+  bool Copied(const std::string& relative) const {
+    return std::any_of(manifest_.files.begin(), manifest_.files.end(),
+                       [&](const BackupManifest::File& file) { return file.path == relative; });
+  }
+
+  // Takes a copied file out of the backup again.
+  Status Drop(const std::string& relative) {
+    std::erase_if(manifest_.files,
+                  [&](const BackupManifest::File& file) { return file.path == relative; });
+    std::error_code error;
+    fs::remove(target_ / relative, error);
+    if (error) return PosixError(error.value(), "cannot remove " + Quote(target_ / relative));
+    return OkStatus();
+  }
+
+  const fs::path& target() const { return target_; }
+
  private:
   StatusOr<CopiedFile> Copy(const std::string& relative) {
     const fs::path to = target_ / relative;
@@ -169,6 +189,44 @@ Status CopyModelFile(BackupCopier& copier, const std::string& relative, bool blo
   return status;
 }
 
+// The blob files (relative to home) the model manifest at `relative` in the
+// backup names; empty when it cannot be read as a manifest (then it is kept
+// as it was: `hearth check` reports a damaged manifest, a backup copies it).
+std::vector<std::string> BlobsOfManifest(const fs::path& copy) {
+  std::ifstream file(copy, std::ios::binary);
+  std::string text(kMaxManifestBytes + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(file.gcount()));
+  StatusOr<ModelManifest> manifest = ParseManifest(text);
+  if (!manifest.ok()) return {};
+  std::vector<std::string> blobs{"models/blobs/" + manifest->config.digest.FileName()};
+  for (const ManifestLayer& layer : manifest->layers) {
+    blobs.push_back("models/blobs/" + layer.digest.FileName());
+  }
+  return blobs;
+}
+
+// Manifests are copied before blobs: a model created during the backup is
+// either absent or has its blobs (written before its manifest) in the copy.
+// A model removed during it may have left its manifest without blobs: such a
+// manifest is dropped, as the model is gone.
+Status DropManifestsWithoutBlobs(BackupCopier& copier, const std::vector<std::string>& manifests,
+                                 uint64_t& model_files) {
+  for (const std::string& manifest : manifests) {
+    if (!copier.Copied(manifest)) continue;
+    for (const std::string& blob : BlobsOfManifest(copier.target() / manifest)) {
+      if (copier.Copied(blob)) continue;
+      HEARTH_LOG(WARNING) << "backup: " << manifest << " names " << blob
+                          << ", which is gone (the model was removed while the backup ran); "
+                             "the manifest is left out";
+      RETURN_IF_ERROR(copier.Drop(manifest));
+      --model_files;
+      break;
+    }
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 StatusOr<BackupSummary> CreateBackup(const fs::path& home, const fs::path& directory) {
@@ -185,14 +243,15 @@ StatusOr<BackupSummary> CreateBackup(const fs::path& home, const fs::path& direc
   ASSIGN_OR_RETURN(std::vector<std::string> originals, ListBlobs(home, "documents/blobs"));
   for (const std::string& original : originals) RETURN_IF_ERROR(copier.CopyBlob(original));
   summary.documents = originals.size();
-  ASSIGN_OR_RETURN(std::vector<std::string> model_blobs, ListBlobs(home, "models/blobs"));
-  for (const std::string& blob : model_blobs) {
-    RETURN_IF_ERROR(CopyModelFile(copier, blob, /*blob=*/true, summary.model_files));
-  }
   ASSIGN_OR_RETURN(std::vector<std::string> manifests, ListModelManifests(home));
   for (const std::string& manifest : manifests) {
     RETURN_IF_ERROR(CopyModelFile(copier, manifest, /*blob=*/false, summary.model_files));
   }
+  ASSIGN_OR_RETURN(std::vector<std::string> model_blobs, ListBlobs(home, "models/blobs"));
+  for (const std::string& blob : model_blobs) {
+    RETURN_IF_ERROR(CopyModelFile(copier, blob, /*blob=*/true, summary.model_files));
+  }
+  RETURN_IF_ERROR(DropManifestsWithoutBlobs(copier, manifests, summary.model_files));
   RETURN_IF_ERROR(copier.Finish());
   summary.files = copier.manifest().files.size();
   summary.bytes = copier.manifest().TotalBytes();

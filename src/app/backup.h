@@ -13,9 +13,10 @@
 // temporary files are skipped. Every blob is hashed on the way and must
 // match its name, so a damaged original is reported instead of copied.
 // Blobs are never modified in place, and originals are never deleted, so
-// the snapshot's documents all have their originals in the copy. A model
-// removed with `hearth rm` while the backup runs may leave its manifest
-// without blobs in the copy.
+// the snapshot's documents all have their originals in the copy. Model
+// manifests are copied before model blobs, so a model created while the
+// backup runs is in the copy whole or not at all; one removed meanwhile is
+// left out whole (a manifest whose blobs are gone is dropped).
 //
 // Thread-safety: run it from one thread; the server's threads may keep
 // writing. It holds the home's lock shared (store/home_lock.h), so it does

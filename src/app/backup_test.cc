@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/restore.h"
+#include "models/model_manifest.h"
 #include "store/blob_store.h"
 #include "store/database.h"
 #include "store/document_table.h"
@@ -85,7 +86,16 @@ class BackupTest : public ::testing::Test {
                              .bytes = static_cast<int64_t>(std::string(kOriginal + slug).size())})
                     .ok());
     const Digest weights = StoreBlob(home / "models", "model weights of " + slug);
-    WriteFile(home / kModelManifest, "{\"layers\":[\"" + weights.ToString() + "\"]}");
+    WriteFile(home / kModelManifest, ManifestNaming(weights));
+  }
+
+  // A model manifest whose config and one layer are `blob`.
+  static std::string ManifestNaming(const Digest& blob) {
+    ModelManifest manifest;
+    manifest.config = {.media_type = "application/vnd.docker.container.image.v1+json",
+                       .digest = blob, .size = 1};
+    manifest.layers.push_back({.media_type = std::string(kModelLayerType), .digest = blob, .size = 1});
+    return SerializeManifest(manifest);
   }
 
   StatusOr<BackupSummary> Backup() { return CreateBackup(home_, backup_); }
@@ -119,6 +129,28 @@ TEST_F(BackupTest, RestoreIntoAFreshHomeBringsBackEverything) {
             std::string(kOriginal) + "docs");
   EXPECT_EQ(ReadAll(fresh_ / kModelManifest), ReadAll(home_ / kModelManifest));
   EXPECT_FALSE(fs::exists(fresh_ / ".restore-staging"));
+}
+
+TEST_F(BackupTest, AModelWhoseBlobsAreGoneIsLeftOutWhole) {
+  // A model removed while the backup ran: its manifest was copied, its blob
+  // was deleted before the blobs were listed.
+  const std::string removed = "models/manifests/registry.ollama.ai/library/gone/latest";
+  const Digest missing = *Digest::Parse("sha256:" + std::string(64, 'a'));
+  fs::create_directories((home_ / removed).parent_path());
+  WriteFile(home_ / removed, ManifestNaming(missing));
+
+  const StatusOr<BackupSummary> summary = Backup();
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->model_files, 2u) << "the whole model, not its dangling manifest";
+  EXPECT_EQ(summary->files, 4u);
+  EXPECT_FALSE(fs::exists(backup_ / removed));
+  EXPECT_EQ(ReadAll(backup_ / "MANIFEST").find("library/gone"), std::string::npos);
+
+  const StatusOr<RestoreSummary> restored = RestoreBackup(backup_, fresh_, {});
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_FALSE(fs::exists(fresh_ / removed));
+  EXPECT_EQ(ReadAll(fresh_ / kModelManifest), ReadAll(home_ / kModelManifest))
+      << "the complete model is restored";
 }
 
 TEST_F(BackupTest, ABackupTakenWhileTheServerWritesHoldsEveryEarlierCommit) {

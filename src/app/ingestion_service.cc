@@ -1,5 +1,7 @@
 #include "app/ingestion_service.h"
 
+#include <algorithm>
+
 #include "app/job_embedder.h"
 #include "app/reembed_job.h"
 #include "base/logging.h"
@@ -191,22 +193,64 @@ bool IngestionService::IndexSaveDue() {
   return true;
 }
 
-void IngestionService::Work(std::stop_token stop) {
-  while (true) {
-    QueuedJob job;
-    {
-      std::unique_lock lock(mu_);
-      changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      job = queue_.front();
+std::optional<std::string> IngestionService::StallReason(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  auto it = stalled_.find(job_id);
+  if (it == stalled_.end()) return std::nullopt;
+  return it->second.reason;
+}
+
+std::optional<IngestionService::QueuedJob> IngestionService::NextJob() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    const auto now = std::chrono::steady_clock::now();
+    auto next_retry = std::chrono::steady_clock::time_point::max();
+    for (auto it = stalled_.begin(); it != stalled_.end();) {
+      if (it->second.retry_at <= now) {
+        queue_.push_back(it->second.job);
+        it = stalled_.erase(it);
+      } else {
+        next_retry = std::min(next_retry, it->second.retry_at);
+        ++it;
+      }
+    }
+    if (!queue_.empty()) {
+      QueuedJob job = queue_.front();
       queue_.pop_front();
       ++running_;
+      return job;
     }
-    Status outcome = job.kind == JobKind::kReembed ? RunReembedJob(context_, job.id, stop)
-                                                   : RunIngestJob(context_, job.id, stop);
+    if (next_retry == std::chrono::steady_clock::time_point::max()) {
+      changed_.wait(lock);
+    } else {
+      changed_.wait_until(lock, next_retry);
+    }
+  }
+  return std::nullopt;
+}
+
+void IngestionService::StallIfUnrecorded(const QueuedJob& job, const Status& outcome) {
+  StatusOr<std::unique_ptr<Database>> reader = context_.open_reader();
+  if (!reader.ok()) return;
+  StatusOr<JobRow> row = JobTable(**reader).Get(job.id);
+  if (!row.ok() || (row->state != JobState::kQueued && row->state != JobState::kRunning)) return;
+  HEARTH_LOG(WARNING) << JobKindName(job.kind) << " job " << job.id
+                      << " is stalled: its end could not be recorded; it runs again in "
+                      << kStalledJobRetry.count() << " s";
+  std::lock_guard lock(mu_);
+  stalled_[job.id] = {.job = job,
+                      .reason = std::string(outcome.message()),
+                      .retry_at = std::chrono::steady_clock::now() + kStalledJobRetry};
+}
+
+void IngestionService::Work(std::stop_token stop) {
+  while (std::optional<QueuedJob> job = NextJob()) {
+    Status outcome = job->kind == JobKind::kReembed ? RunReembedJob(context_, job->id, stop)
+                                                    : RunIngestJob(context_, job->id, stop);
     if (!outcome.ok()) {
-      HEARTH_LOG(WARNING) << JobKindName(job.kind) << " job " << job.id << ": "
+      HEARTH_LOG(WARNING) << JobKindName(job->kind) << " job " << job->id << ": "
                           << outcome.message();
+      if (!stop.stop_requested()) StallIfUnrecorded(*job, outcome);
     }
     if (IndexSaveDue()) {
       Status saved = context_.indexes->SaveAll();

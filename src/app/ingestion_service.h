@@ -13,6 +13,12 @@
 // settings change names a new embedder, SubmitReembed() directly. They share
 // the workers and the queue with ingest jobs and resume at start the same way.
 //
+// A job that ends with an error its own row could not record (the disk
+// holding the database is full: marking it failed is a write too) is
+// stalled: its row still says running, StallReason() says why, and it runs
+// again every kStalledJobRetry until it gets through (from its last committed
+// batch), so freeing space is enough; no restart is needed.
+//
 // Thread-safety: thread-safe. Shutdown() (or the destructor) stops the
 // workers: a running job stops after its current batch and resumes at the
 // next start.
@@ -23,8 +29,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -38,6 +46,9 @@
 #include "store/workspace_table.h"
 
 namespace hearth {
+
+// How long a stalled job waits before it runs again.
+inline constexpr std::chrono::seconds kStalledJobRetry{30};
 
 struct IngestionOptions {
   // Documents converted and embedded at the same time.
@@ -104,8 +115,13 @@ class IngestionService {
   StatusOr<WorkspaceUpdate> UpdateWorkspace(int64_t workspace_id, WorkspaceSettings settings,
                                             bool embedder_named);
 
-  // Blocks until no job is queued or running (tests, `hearth ingest`).
+  // Blocks until no job is queued or running (tests, `hearth ingest`);
+  // stalled jobs do not count.
   void WaitIdle();
+
+  // Why job `job_id` is stalled (the error it last ended with, which its
+  // row could not record), or nullopt when it is not.
+  std::optional<std::string> StallReason(int64_t job_id);
 
   void Shutdown();
 
@@ -116,8 +132,20 @@ class IngestionService {
     JobKind kind = JobKind::kIngest;
   };
 
+  struct StalledJob {
+    QueuedJob job;
+    std::string reason;
+    std::chrono::steady_clock::time_point retry_at;
+  };
+
   void Enqueue(QueuedJob job);
   void Work(std::stop_token stop);
+  // The next job to run, or nullopt when stopping. Queues the stalled jobs
+  // whose retry is due; waits until there is a job or a retry falls due.
+  std::optional<QueuedJob> NextJob();
+  // After `job` failed with `outcome`: stalls it when its row still says it
+  // is unfinished.
+  void StallIfUnrecorded(const QueuedJob& job, const Status& outcome);
   // Whether a worker that finished a job should write the index files now
   // (and, if so, notes the time).
   bool IndexSaveDue();
@@ -129,6 +157,7 @@ class IngestionService {
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<QueuedJob> queue_ GUARDED_BY(mu_);
+  std::map<int64_t, StalledJob> stalled_ GUARDED_BY(mu_);  // by job id
   int running_ GUARDED_BY(mu_) = 0;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::chrono::steady_clock::time_point last_index_save_ GUARDED_BY(mu_);

@@ -1,5 +1,5 @@
 // `hearth routes [--json]`: every HTTP route with the action it performs and
-// the resource it acts on (server/route_specs.h), so that the authorization
+// the resource it acts on and its lane (server/route_specs.h), so that the authorization
 // matrix test and a reviewer see the same table the server enforces.
 #include <iostream>
 
@@ -21,10 +21,11 @@ int RunRoutes(const CommandArgs& args) {
       list.push_back({{"method", spec.method},
                       {"pattern", spec.pattern},
                       {"action", ActionName(spec.action)},
-                      {"resource", ResourceLookupName(spec.lookup)}});
+                      {"resource", ResourceLookupName(spec.lookup)},
+                      {"lane", RouteLaneName(spec.lane)}});
     } else {
       std::cout << spec.method << " " << spec.pattern << "  " << ActionName(spec.action) << " "
-                << ResourceLookupName(spec.lookup) << "\n";
+                << ResourceLookupName(spec.lookup) << " " << RouteLaneName(spec.lane) << "\n";
     }
   }
   if (json) std::cout << list.dump(1) << "\n";

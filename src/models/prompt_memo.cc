@@ -6,6 +6,16 @@
 #include "models/utf8_assembler.h"
 
 namespace hearth {
+namespace {
+
+constexpr char kWhitespace[] = " \t\n\r\v\f";
+
+// Bytes `a` and `b` have in common from their starts.
+size_t CommonBytes(std::string_view a, std::string_view b) {
+  return static_cast<size_t>(std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first - a.begin());
+}
+
+}  // namespace
 
 PromptMemo::PromptMemo(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {}
 
@@ -16,6 +26,7 @@ void PromptMemo::Remember(std::string prompt_text, bool add_special,
   Entry entry{.text = std::move(prompt_text), .add_special = add_special,
               .tokens = std::move(prompt_tokens)};
   entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
+  entry.reply_start = entry.text.size();
   // A reply comes back as the text that was streamed, which is valid UTF-8:
   // bytes that form no character are U+FFFD there. Each token stands for
   // its share of that text, as the same assembler hands it out.
@@ -31,9 +42,33 @@ void PromptMemo::Remember(std::string prompt_text, bool add_special,
     // the text goes on matching after it.
     if (!text.empty()) entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
   }
+  const size_t reply_end = entry.text.find_first_not_of(kWhitespace, entry.reply_start);
+  entry.reply_whitespace = (reply_end == std::string::npos ? entry.text.size() : reply_end) -
+                           entry.reply_start;
   std::lock_guard lock(mu_);
   entries_.push_front(std::move(entry));
   if (entries_.size() > capacity_) entries_.pop_back();
+}
+
+PromptMemo::Boundary PromptMemo::Matched(const Entry& entry, std::string_view text) {
+  // The last boundary within the first `bytes` of the entry's text.
+  const auto last_within = [&entry](size_t bytes) {
+    auto after = std::upper_bound(entry.boundaries.begin(), entry.boundaries.end(), bytes,
+                                  [](size_t n, const Boundary& b) { return n < b.bytes; });
+    return after == entry.boundaries.begin() ? Boundary{0, 0} : *std::prev(after);
+  };
+  const size_t common = CommonBytes(text, entry.text);
+  Boundary exact = last_within(common);
+  // The new text may replay the reply trimmed: it goes on at the reply's
+  // first non-whitespace byte where the entry has whitespace.
+  const size_t skip = entry.reply_whitespace;
+  if (skip == 0 || common != entry.reply_start) return exact;
+  const std::string_view rest = std::string_view(entry.text).substr(entry.reply_start + skip);
+  const size_t more = CommonBytes(text.substr(common), rest);
+  Boundary trimmed = last_within(entry.reply_start + skip + more);
+  if (trimmed.bytes <= entry.reply_start + skip) return exact;  // no reply text matched
+  trimmed.bytes -= skip;
+  return trimmed;
 }
 
 std::optional<PromptMemo::Prefix> PromptMemo::Longest(std::string_view text, bool add_special) {
@@ -42,13 +77,7 @@ std::optional<PromptMemo::Prefix> PromptMemo::Longest(std::string_view text, boo
   Boundary best_boundary{0, 0};
   for (auto entry = entries_.begin(); entry != entries_.end(); ++entry) {
     if (entry->add_special != add_special) continue;
-    const auto mismatch = std::mismatch(text.begin(), text.end(), entry->text.begin(), entry->text.end());
-    const auto common = static_cast<size_t>(mismatch.first - text.begin());
-    // The last boundary within the common bytes.
-    auto after = std::upper_bound(entry->boundaries.begin(), entry->boundaries.end(), common,
-                                  [](size_t bytes, const Boundary& b) { return bytes < b.bytes; });
-    if (after == entry->boundaries.begin()) continue;
-    const Boundary& boundary = *std::prev(after);
+    const Boundary boundary = Matched(*entry, text);
     if (boundary.bytes > best_boundary.bytes) {
       best = entry;
       best_boundary = boundary;

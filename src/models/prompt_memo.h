@@ -14,6 +14,13 @@
 // generated token (its piece's bytes). Entries are kept least recently used
 // first out, up to a capacity.
 //
+// Chat templates often trim the replies they replay (Llama 3's `| trim`),
+// while models usually start a reply with a space token (" The"). A new
+// prompt that replays the reply without its leading whitespace still
+// matches: the reply's tokens, whitespace token included, stand for the
+// trimmed text. (Trailing whitespace needs nothing: the match ends at the
+// last boundary before it.)
+//
 // Thread-safety: thread-safe.
 #ifndef HEARTH_MODELS_PROMPT_MEMO_H_
 #define HEARTH_MODELS_PROMPT_MEMO_H_
@@ -51,7 +58,8 @@ class PromptMemo {
     std::vector<int32_t> tokens;  // standing for those bytes
   };
   // The longest remembered prefix of `text` that ends at a token boundary,
-  // for the same add_special; nullopt when none is longer than 0 bytes.
+  // for the same add_special, where `text` may lack the whitespace a
+  // remembered reply started with; nullopt when none is longer than 0 bytes.
   std::optional<Prefix> Longest(std::string_view text, bool add_special);
 
  private:
@@ -64,7 +72,12 @@ class PromptMemo {
     bool add_special = false;
     std::vector<int32_t> tokens;
     std::vector<Boundary> boundaries;  // ascending
+    size_t reply_start = 0;            // bytes of the prompt in `text`
+    size_t reply_whitespace = 0;       // ASCII whitespace bytes the reply starts with
   };
+  // The last boundary of `entry` within the bytes `text` shares with it, in
+  // bytes of `text` (0 bytes: none).
+  static Boundary Matched(const Entry& entry, std::string_view text);
 
   const size_t capacity_;
   std::mutex mu_;

@@ -89,5 +89,40 @@ TEST(PromptMemoTest, TheLongestMatchWinsAndTheOldestEntryGoesFirst) {
   EXPECT_TRUE(memo.Longest("zzz", false).has_value());
 }
 
+TEST(PromptMemoTest, AReplyReplayedWithoutItsLeadingWhitespaceStillMatches) {
+  PromptMemo memo(4);
+  // Llama 3's template trims the reply it replays; the model began it with
+  // a space token.
+  memo.Remember("<h>assistant<e>\n\n", false, {1, 2, 3}, {20, 21, 22}, {" The", " answer", "."});
+  const std::string next = "<h>assistant<e>\n\nThe answer.<eot><h>user<e>\n\nmore";
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest(next, false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, std::string("<h>assistant<e>\n\nThe answer.").size());
+  EXPECT_EQ(prefix->tokens, (Tokens{1, 2, 3, 20, 21, 22}));
+  // Diverging inside the reply ends at the last boundary before it, counted
+  // in the trimmed text's bytes.
+  prefix = memo.Longest("<h>assistant<e>\n\nThe answers", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, std::string("<h>assistant<e>\n\nThe answer").size());
+  EXPECT_EQ(prefix->tokens, (Tokens{1, 2, 3, 20, 21}));
+}
+
+TEST(PromptMemoTest, AWhitespaceOnlyTokenComesAlongOnlyWithTheReplyTextAfterIt) {
+  PromptMemo memo(4);
+  memo.Remember("Q:", false, {5}, {40, 41, 42}, {" ", "\n", "Yes"});
+  std::optional<PromptMemo::Prefix> prefix = memo.Longest("Q:Yes!", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->bytes, 5u);
+  EXPECT_EQ(prefix->tokens, (Tokens{5, 40, 41, 42}));
+  // Nothing of the reply's text follows: only the prompt is reused.
+  prefix = memo.Longest("Q:No", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->tokens, (Tokens{5}));
+  // A replay that keeps part of the whitespace matches exactly up to it.
+  prefix = memo.Longest("Q: x", false);
+  ASSERT_TRUE(prefix.has_value());
+  EXPECT_EQ(prefix->tokens, (Tokens{5, 40}));
+}
+
 }  // namespace
 }  // namespace hearth

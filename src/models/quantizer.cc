@@ -80,6 +80,7 @@ class ScopedRemove {
 struct WorkerOutput {
   std::string stdout_text;
   std::string stderr_tail;
+  bool cancelled = false;
 };
 
 // Reads one chunk from `fd` into `sink`; false at end of file or on error.
@@ -96,13 +97,20 @@ bool ReadChunk(int fd, std::string& sink) {
 
 // Reads the worker's stdout and stderr until both close. Both are read
 // together so that neither pipe can fill up and stall the worker.
-WorkerOutput DrainWorker(const ChildProcess& child) {
+// Reads the worker's output until it closes both pipes, or until
+// `cancelled` says so (output.cancelled is set then).
+WorkerOutput DrainWorker(const ChildProcess& child, const std::function<bool()>& cancelled) {
   WorkerOutput output;
   pollfd fds[2] = {{child.stdout_fd(), POLLIN, 0}, {child.stderr_fd(), POLLIN, 0}};
   std::string* sinks[2] = {&output.stdout_text, &output.stderr_tail};
+  const int timeout_ms = cancelled ? static_cast<int>(kQuantizeCancelPoll.count()) : -1;
   int open = 2;
   while (open > 0) {
-    if (::poll(fds, 2, -1) < 0) {
+    if (cancelled && cancelled()) {
+      output.cancelled = true;
+      break;
+    }
+    if (::poll(fds, 2, timeout_ms) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -159,7 +167,11 @@ StatusOr<std::vector<TensorFallback>> RunWorker(const std::filesystem::path& sou
                                         .extra_env = {},
                                         .capture_stdout = true,
                                         .capture_stderr = true}));
-  WorkerOutput output = DrainWorker(*child);
+  WorkerOutput output = DrainWorker(*child, options.cancelled);
+  if (output.cancelled) {
+    child->Terminate(std::chrono::milliseconds(0));
+    return CancelledError("the quantization of " + source.string() + " was cancelled");
+  }
   ASSIGN_OR_RETURN(ExitInfo exit, child->Wait());
   if (!exit.Succeeded()) {
     std::string reason = LastLine(output.stderr_tail);

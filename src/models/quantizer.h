@@ -28,8 +28,10 @@
 #ifndef HEARTH_MODELS_QUANTIZER_H_
 #define HEARTH_MODELS_QUANTIZER_H_
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,7 +56,13 @@ struct QuantizeOptions {
   // runs this same binary's `quantize-worker` verb (tests name the hearth
   // binary instead).
   std::vector<std::string> worker_command = {"/proc/self/exe", "quantize-worker"};
+  // Asked about every kQuantizeCancelPoll while the worker runs; when it
+  // returns true the worker is killed and the quantization ends Cancelled
+  // (an HTTP create whose client left). Empty: never cancelled.
+  std::function<bool()> cancelled;
 };
+
+inline constexpr std::chrono::milliseconds kQuantizeCancelPoll{250};
 
 struct QuantizeReport {
   // File sizes of the source and the result.
@@ -80,8 +88,8 @@ Status CheckQuantizable(const GgufSummary& source, QuantizationType type, bool a
 // in a worker process. Errors: NotFound / InvalidArgument for a missing or
 // invalid source (models/gguf_file.h); FailedPrecondition as CheckQuantizable;
 // AlreadyExists if `destination` exists; Internal when the worker fails (the
-// message has llama.cpp's last error and how the worker ended). On error
-// `destination` does not exist.
+// message has llama.cpp's last error and how the worker ended); Cancelled
+// when options.cancelled said so. On error `destination` does not exist.
 StatusOr<QuantizeReport> QuantizeFile(const std::filesystem::path& source,
                                       const std::filesystem::path& destination,
                                       const QuantizeOptions& options);

@@ -198,6 +198,20 @@ TEST(QuantizerTest, AKilledWorkerLeavesNothing) {
   EXPECT_TRUE(dir.Files().empty());
 }
 
+TEST(QuantizerTest, ACancelledQuantizationStopsTheWorkerAndLeavesNothing) {
+  HEARTH_TEST_DATA_FILE_OR_SKIP(source, "models/stories260K.gguf");
+  ScratchDir dir;
+  QuantizeOptions options = ScriptWorker(std::string(kWritePartialOutput) + "exec sleep 600");
+  int asked = 0;
+  options.cancelled = [&asked] { return ++asked >= 3; };  // the client leaves after ~0.5 s
+  // A worker that was waited for instead of stopped would hold the test
+  // for 10 minutes, past ctest's timeout.
+  StatusOr<QuantizeReport> report = QuantizeFile(source, dir.path() / "out.gguf", options);
+  EXPECT_EQ(report.status().code(), StatusCode::kCancelled) << report.status();
+  EXPECT_EQ(asked, 3);
+  EXPECT_TRUE(dir.Files().empty()) << "the partial output is removed";
+}
+
 TEST(QuantizerTest, AWorkerThatWritesGarbageLeavesNothing) {
   HEARTH_TEST_DATA_FILE_OR_SKIP(source, "models/stories260K.gguf");
   ScratchDir dir;

@@ -89,5 +89,40 @@ TEST(ConcurrencyLimiterTest, AMovedSlotIsReleasedOnce) {
   EXPECT_TRUE(limiter.Acquire(User(3)).ok());
 }
 
+TEST(ConcurrencyLimiterTest, LongRequestsOfEveryCallerShareTheirCapQuickOnesDoNot) {
+  ConcurrencyLimiter limiter(
+      {.per_user = 0, .per_key = 0, .long_requests = 2, .long_requests_source = "the test's 2"});
+  const Principal owner{.kind = Principal::Kind::kLocalOwner};
+  StatusOr<ConcurrencyLimiter::Slot> first = limiter.Acquire(owner, RouteLane::kLong);
+  StatusOr<ConcurrencyLimiter::Slot> second = limiter.Acquire(User(4), RouteLane::kLong);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(limiter.LongRequestsInFlight(), 2);
+
+  StatusOr<ConcurrencyLimiter::Slot> third = limiter.Acquire(Key(5, 50), RouteLane::kLong);
+  EXPECT_EQ(third.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(third.status().message().find("the test's 2"), std::string::npos)
+      << third.status().message();
+  EXPECT_EQ(limiter.InFlightForUser(5), 0) << "a refusal takes nothing";
+  EXPECT_EQ(limiter.InFlightForKey(50), 0);
+  EXPECT_EQ(limiter.LongRequestsInFlight(), 2);
+
+  EXPECT_TRUE(limiter.Acquire(owner, RouteLane::kQuick).ok()) << "quick requests pass";
+  EXPECT_TRUE(limiter.Acquire(User(4), RouteLane::kQuick).ok());
+
+  *first = ConcurrencyLimiter::Slot();  // the first long request ends
+  EXPECT_EQ(limiter.LongRequestsInFlight(), 1);
+  EXPECT_TRUE(limiter.Acquire(Key(5, 50), RouteLane::kLong).ok());
+}
+
+TEST(ConcurrencyLimiterTest, AUserRefusedByTheirOwnCapTakesNoLongSlot) {
+  ConcurrencyLimiter limiter({.per_user = 1, .per_key = 0, .long_requests = 5});
+  StatusOr<ConcurrencyLimiter::Slot> held = limiter.Acquire(User(9), RouteLane::kLong);
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(limiter.Acquire(User(9), RouteLane::kLong).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(limiter.LongRequestsInFlight(), 1);
+}
+
 }  // namespace
 }  // namespace hearth

@@ -14,6 +14,7 @@ ServerOptions LoopbackAnyPort() {
   ServerOptions options;
   options.port = 0;
   options.limits.worker_threads = 2;
+  options.limits.quick_threads = 1;
   // Long enough that a Stop() which waited for it would time the test out.
   options.shutdown_timeout = std::chrono::hours(1);
   return options;

@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 
+#include "app/ingestion_service.h"
 #include "app/workspace_service.h"
 #include "base/clock.h"
 #include "nlohmann/json.hpp"
@@ -41,13 +44,19 @@ void AddSpeed(const JobRow& row, json& body) {
   }
 }
 
+// Why the unfinished job of `row` is stalled (IngestionService), or nullopt.
+using StallLookup = std::function<std::optional<std::string>(int64_t job_id)>;
+
 // The job without its speed, which changes with every read: what an event
-// stream compares to decide whether the job has moved.
-json JobStateJson(const JobRow& row) {
+// stream compares to decide whether the job has moved. A stalled job shows
+// state "stalled" and the error it is stalled on.
+json JobStateJson(const JobRow& row, const StallLookup& stall) {
+  std::optional<std::string> stalled;
+  if (!Ended(row.state) && stall) stalled = stall(row.id);
   json body = {{"id", row.id},
                {"kind", JobKindName(row.kind)},
                {"workspace_id", row.workspace_id},
-               {"state", JobStateName(row.state)},
+               {"state", stalled ? std::string("stalled") : std::string(JobStateName(row.state))},
                {"pages_done", row.progress.pages_done},
                {"chunks_total", row.progress.chunks_total},
                {"chunks_done", row.progress.chunks_done},
@@ -55,13 +64,17 @@ json JobStateJson(const JobRow& row) {
   if (row.document_id) body["document_id"] = *row.document_id;
   if (row.kind == JobKind::kReembed) body["target_embedder"] = row.target_embedder;
   if (!row.error.empty()) body["error"] = row.error;
+  if (stalled) {
+    body["error"] = *stalled + " (the job runs again every " +
+                    std::to_string(kStalledJobRetry.count()) + " s)";
+  }
   if (row.started_at_ms) body["started_at"] = FormatRfc3339UnixMillis(*row.started_at_ms);
   if (row.finished_at_ms) body["finished_at"] = FormatRfc3339UnixMillis(*row.finished_at_ms);
   return body;
 }
 
-json JobJson(const JobRow& row) {
-  json body = JobStateJson(row);
+json JobJson(const JobRow& row, const StallLookup& stall) {
+  json body = JobStateJson(row, stall);
   AddSpeed(row, body);
   return body;
 }
@@ -77,8 +90,9 @@ void Pause(std::chrono::milliseconds duration, std::stop_token stop) {
 // The event stream of job `id` (see job_routes.h); runs until the job ends,
 // the client leaves, the server shuts down or the stream has lasted
 // kJobEventsMaxDuration. False when the client has left.
-bool StreamJob(WorkspaceService& workspaces, int64_t id, const std::function<Status()>& recheck,
-               std::stop_token shutdown, httplib::DataSink& sink) {
+bool StreamJob(WorkspaceService& workspaces, const StallLookup& stall, int64_t id,
+               const std::function<Status()>& recheck, std::stop_token shutdown,
+               httplib::DataSink& sink) {
   StreamRecheck still_allowed(recheck);
   const auto deadline = std::chrono::steady_clock::now() + kJobEventsMaxDuration;
   json last;
@@ -92,7 +106,7 @@ bool StreamJob(WorkspaceService& workspaces, int64_t id, const std::function<Sta
       WriteSseEvent(sink, "error", {{"error", job.status().message()}});
       break;
     }
-    json state = JobStateJson(*job);
+    json state = JobStateJson(*job, stall);
     if (state != last) {
       json body = state;
       AddSpeed(*job, body);
@@ -115,15 +129,21 @@ bool StreamJob(WorkspaceService& workspaces, int64_t id, const std::function<Sta
 void RegisterJobRoutes(RouteTable& routes, const ServerServices& services) {
   if (services.workspaces == nullptr) return;
   WorkspaceService& workspaces = *services.workspaces;
-  routes.Get("/api/v1/jobs/:id", [&workspaces](const httplib::Request& request,
-                                               httplib::Response& response) {
+  StallLookup stall;
+  if (services.ingestion != nullptr) {
+    stall = [ingestion = services.ingestion](int64_t job_id) {
+      return ingestion->StallReason(job_id);
+    };
+  }
+  routes.Get("/api/v1/jobs/:id", [&workspaces, stall](const httplib::Request& request,
+                                                      httplib::Response& response) {
     std::optional<int64_t> id = PathId(request, response);
     if (!id) return;
     StatusOr<JobRow> job = workspaces.GetJob(*id);
     if (!job.ok()) return SetJsonError(response, job.status());
-    SetJson(response, JobJson(*job));
+    SetJson(response, JobJson(*job, stall));
   });
-  routes.Get("/api/v1/jobs/:id/events", [&workspaces, shutdown = services.shutdown](
+  routes.Get("/api/v1/jobs/:id/events", [&workspaces, stall, shutdown = services.shutdown](
                                             const httplib::Request& request,
                                             httplib::Response& response,
                                             const RequestContext& context) {
@@ -133,9 +153,9 @@ void RegisterJobRoutes(RouteTable& routes, const ServerServices& services) {
     if (!job.ok()) return SetJsonError(response, job.status());
     response.set_header("Cache-Control", "no-cache");
     response.set_chunked_content_provider(
-        kSseContentType, [&workspaces, job_id = *id, shutdown, recheck = context.Recheck()](
-                             size_t, httplib::DataSink& sink) {
-          return StreamJob(workspaces, job_id, recheck, shutdown, sink);
+        kSseContentType, [&workspaces, stall, job_id = *id, shutdown,
+                          recheck = context.Recheck()](size_t, httplib::DataSink& sink) {
+          return StreamJob(workspaces, stall, job_id, recheck, shutdown, sink);
         });
   });
 }

@@ -14,6 +14,10 @@
 // "error" ({"error": "..."}) when the job can no longer be read (its
 // workspace was deleted). An unknown job is a 404 JSON error, not a stream.
 //
+// A job stalled on an error its row could not record (app/
+// ingestion_service.h: the disk holding the database is full) shows state
+// "stalled" and that error until it runs again.
+//
 // Errors are {"error": "..."} with the status of http_status.h.
 #ifndef HEARTH_SERVER_JOB_ROUTES_H_
 #define HEARTH_SERVER_JOB_ROUTES_H_

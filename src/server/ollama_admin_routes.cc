@@ -57,7 +57,7 @@ void HandleCreate(ModelStore& store, const httplib::Request& request, httplib::R
   if (!body.ok()) return SetJsonError(response, body.status());
   StatusOr<OllamaCreate> call = ParseOllamaCreate(*body);
   if (!call.ok()) return SetJsonError(response, call.status());
-  if (call->quantize) return HandleQuantizedCreate(store, *call, response);
+  if (call->quantize) return HandleQuantizedCreate(store, *call, request, response);
   Status source = FillSource(store, *call);
   if (!source.ok()) return SetJsonError(response, source);
   StatusOr<ModelEntry> created = store.Create(call->model, call->spec);

@@ -1,9 +1,11 @@
 #include "server/ollama_quantized_create.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "base/logging.h"
 #include "base/status_macros.h"
 #include "base/value_parsers.h"
 #include "models/model_parameters.h"
@@ -58,10 +60,19 @@ std::string StartLine(const QuantizeSource& source, QuantizationType type) {
                                     : "quantizing " + source.stored_type + " model to " + target;
 }
 
+// `client_left` is asked while the worker runs; true stops it.
 StatusOr<QuantizedModel> Quantize(ModelStore& store, const OllamaCreate& call,
-                                  const QuantizeSource& source) {
-  return QuantizeIntoStore(store, source.file, source.spec, call.model,
-                           {.type = *call.quantize});
+                                  const QuantizeSource& source,
+                                  std::function<bool()> client_left) {
+  QuantizeOptions options{.type = *call.quantize};
+  options.cancelled = std::move(client_left);
+  StatusOr<QuantizedModel> result =
+      QuantizeIntoStore(store, source.file, source.spec, call.model, options);
+  if (result.status().code() == StatusCode::kCancelled) {
+    HEARTH_LOG(INFO) << "create " << call.model.DisplayName()
+                     << ": the client left; the quantization was stopped";
+  }
+  return result;
 }
 
 json DoneLine(const QuantizedModel& result) {
@@ -75,11 +86,13 @@ json DoneLine(const QuantizedModel& result) {
 }  // namespace
 
 void HandleQuantizedCreate(ModelStore& store, const OllamaCreate& call,
-                           httplib::Response& response) {
+                           const httplib::Request& request, httplib::Response& response) {
   StatusOr<QuantizeSource> source = SourceOf(store, call);
   if (!source.ok()) return SetJsonError(response, source.status());
   if (!call.stream) {
-    StatusOr<QuantizedModel> result = Quantize(store, call, *source);
+    std::function<bool()> client_left;
+    if (request.is_connection_closed) client_left = request.is_connection_closed;
+    StatusOr<QuantizedModel> result = Quantize(store, call, *source, std::move(client_left));
     if (!result.ok()) return SetJsonError(response, result.status());
     return SetJson(response, json{{"status", "success"}});
   }
@@ -92,7 +105,8 @@ void HandleQuantizedCreate(ModelStore& store, const OllamaCreate& call,
         };
         const auto& [request, from] = *job;
         write(json{{"status", StartLine(from, *request.quantize)}});
-        StatusOr<QuantizedModel> result = Quantize(store, request, from);
+        StatusOr<QuantizedModel> result =
+            Quantize(store, request, from, [&sink] { return !sink.is_writable(); });
         if (result.ok()) {
           write(DoneLine(*result));
           write(json{{"status", "writing manifest"}});

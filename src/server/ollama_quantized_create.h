@@ -7,9 +7,9 @@
 // Streaming answers NDJSON status lines as Ollama does ("quantizing F16
 // model to Q4_K_M", ..., "success") or one {"error": ...} line; without
 // "stream" the answer is {"status": "success"} or the error with its status.
-// Quantizing takes minutes for a large model and uses every core; a client
-// that leaves does not stop it (the result is installed). The store is
-// unchanged on any error.
+// Quantizing takes minutes for a large model and uses every core, so a
+// client that leaves (Ctrl-C on `ollama create`) stops it: the worker is
+// killed and nothing is installed. The store is unchanged on any error.
 //
 // Thread-safety: as ModelStore; each request runs its own worker.
 #ifndef HEARTH_SERVER_OLLAMA_QUANTIZED_CREATE_H_
@@ -23,7 +23,7 @@ namespace hearth::internal {
 
 // `call.quantize` is set. Answers on `response`.
 void HandleQuantizedCreate(ModelStore& store, const OllamaCreate& call,
-                           httplib::Response& response);
+                           const httplib::Request& request, httplib::Response& response);
 
 }  // namespace hearth::internal
 

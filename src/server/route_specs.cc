@@ -5,6 +5,7 @@ namespace {
 
 using A = Action;
 using L = ResourceLookup;
+constexpr RouteLane kLong = RouteLane::kLong;
 
 constexpr RouteSpec kRoutes[] = {
     // System.
@@ -34,25 +35,25 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/api/tags", A::kRead, L::kModel},
     {"GET", "/api/ps", A::kRead, L::kModel},
     {"POST", "/api/show", A::kRead, L::kModel},
-    {"POST", "/api/generate", A::kChat, L::kModel},
-    {"POST", "/api/chat", A::kChat, L::kModel},
-    {"POST", "/api/embed", A::kChat, L::kModel},
-    {"POST", "/api/embeddings", A::kChat, L::kModel},
-    {"POST", "/api/create", A::kAdmin, L::kModel},
-    {"POST", "/api/v1/models/pin", A::kAdmin, L::kModel},
+    {"POST", "/api/generate", A::kChat, L::kModel, kLong},
+    {"POST", "/api/chat", A::kChat, L::kModel, kLong},
+    {"POST", "/api/embed", A::kChat, L::kModel, kLong},
+    {"POST", "/api/embeddings", A::kChat, L::kModel, kLong},
+    {"POST", "/api/create", A::kAdmin, L::kModel, kLong},
+    {"POST", "/api/v1/models/pin", A::kAdmin, L::kModel, kLong},
     {"POST", "/api/copy", A::kAdmin, L::kModel},
     {"DELETE", "/api/delete", A::kAdmin, L::kModel},
-    {"POST", "/api/pull", A::kAdmin, L::kModel},
+    {"POST", "/api/pull", A::kAdmin, L::kModel, kLong},
     {"GET", "/api/blobs/:digest", A::kAdmin, L::kModel},  // HEAD is served by GET
-    {"POST", "/api/blobs/:digest", A::kAdmin, L::kModel},
+    {"POST", "/api/blobs/:digest", A::kAdmin, L::kModel, kLong},
     // Models: OpenAI's API.
     {"GET", "/v1/models", A::kRead, L::kModel},
     {"GET", "/v1/models/(.+)", A::kRead, L::kModel},
-    {"POST", "/v1/chat/completions", A::kChat, L::kModel},
-    {"POST", "/v1/completions", A::kChat, L::kModel},
-    {"POST", "/v1/embeddings", A::kChat, L::kModel},
-    {"POST", "/v1/rerank", A::kChat, L::kModel},
-    {"POST", "/v1/rerankings", A::kChat, L::kModel},
+    {"POST", "/v1/chat/completions", A::kChat, L::kModel, kLong},
+    {"POST", "/v1/completions", A::kChat, L::kModel, kLong},
+    {"POST", "/v1/embeddings", A::kChat, L::kModel, kLong},
+    {"POST", "/v1/rerank", A::kChat, L::kModel, kLong},
+    {"POST", "/v1/rerankings", A::kChat, L::kModel, kLong},
     // Workspaces and documents.
     {"POST", "/api/v1/workspaces", A::kCreateWorkspace, L::kSystem},
     {"GET", "/api/v1/workspaces", A::kRead, L::kSystem},
@@ -62,21 +63,21 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/api/v1/workspaces/:slug/members", A::kRead, L::kWorkspace},
     {"POST", "/api/v1/workspaces/:slug/members", A::kManage, L::kWorkspace},
     {"DELETE", "/api/v1/workspaces/:slug/members/:id", A::kManage, L::kWorkspace},
-    {"POST", "/api/v1/workspaces/:slug/documents", A::kWrite, L::kWorkspace},
+    {"POST", "/api/v1/workspaces/:slug/documents", A::kWrite, L::kWorkspace, kLong},
     {"GET", "/api/v1/workspaces/:slug/documents", A::kRead, L::kWorkspace},
     {"GET", "/api/v1/workspaces/:slug/documents/:id", A::kRead, L::kDocument},
     {"DELETE", "/api/v1/workspaces/:slug/documents/:id", A::kWrite, L::kDocument},
     {"POST", "/api/v1/workspaces/:slug/documents/:id/pin", A::kWrite, L::kDocument},
     {"GET", "/api/v1/jobs/:id", A::kRead, L::kJob},
-    {"GET", "/api/v1/jobs/:id/events", A::kRead, L::kJob},
+    {"GET", "/api/v1/jobs/:id/events", A::kRead, L::kJob, kLong},
     // Threads, chat, search, export.
     {"POST", "/api/v1/workspaces/:slug/threads", A::kChat, L::kWorkspace},
     {"GET", "/api/v1/workspaces/:slug/threads", A::kRead, L::kWorkspace},
     {"GET", "/api/v1/workspaces/:slug/threads/:id/messages", A::kRead, L::kThread},
     {"DELETE", "/api/v1/workspaces/:slug/threads/:id", A::kChat, L::kThread},
-    {"POST", "/api/v1/workspaces/:slug/chat", A::kChat, L::kWorkspace},
-    {"POST", "/api/v1/workspaces/:slug/search", A::kRead, L::kWorkspace},
-    {"GET", "/api/v1/workspaces/:slug/export", A::kRead, L::kWorkspace},
+    {"POST", "/api/v1/workspaces/:slug/chat", A::kChat, L::kWorkspace, kLong},
+    {"POST", "/api/v1/workspaces/:slug/search", A::kRead, L::kWorkspace, kLong},
+    {"GET", "/api/v1/workspaces/:slug/export", A::kRead, L::kWorkspace, kLong},
 };
 
 }  // namespace
@@ -95,6 +96,10 @@ std::string_view ResourceLookupName(ResourceLookup lookup) {
     case L::kApiKey: return "api_key";
   }
   return "unknown";
+}
+
+std::string_view RouteLaneName(RouteLane lane) {
+  return lane == RouteLane::kLong ? "long" : "quick";
 }
 
 std::span<const RouteSpec> AllRouteSpecs() { return kRoutes; }

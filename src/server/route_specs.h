@@ -31,11 +31,21 @@ enum class ResourceLookup {
 };
 std::string_view ResourceLookupName(ResourceLookup lookup);
 
+// How long a route may hold its HTTP worker. A long route waits for a model
+// (generation, embedding, reranking, a search's query embedding, a load),
+// streams for as long as a job runs, or reads a body of gigabytes; a quick
+// route answers from memory or SQLite. Long routes share a bounded part of
+// the worker pool (--http-quick-threads keeps the rest for quick ones), so
+// /api/tags, sign-in and the UI are answered while every model is busy.
+enum class RouteLane { kQuick, kLong };
+std::string_view RouteLaneName(RouteLane lane);
+
 struct RouteSpec {
   std::string_view method;   // "GET", "POST", "PATCH", "DELETE", "HEAD"
   std::string_view pattern;  // as registered with httplib ("/api/v1/workspaces/:slug")
   Action action;
   ResourceLookup lookup;
+  RouteLane lane = RouteLane::kQuick;
 };
 
 std::span<const RouteSpec> AllRouteSpecs();

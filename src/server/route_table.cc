@@ -18,6 +18,8 @@ namespace {
 constexpr char kJson[] = "application/json; charset=utf-8";
 // Seconds a client over its concurrency cap is asked to wait.
 constexpr char kCapRetryAfterSeconds[] = "1";
+// A 503 (the long-request cap) says what every 503 of the server says.
+constexpr char kBusyRetryAfterSeconds[] = "2";
 
 // A request carrying only the credential headers of another, for Recheck.
 httplib::Request CredentialsOnly(const std::string& method, const std::string& authorization,
@@ -129,7 +131,12 @@ RouteTable::RouteTable(httplib::Server& server, RequestAuthenticator& authentica
       authenticator_(authenticator),
       resolver_(resolver),
       limits_(limits),
-      limiter_({.per_user = limits.max_requests_per_user, .per_key = limits.max_requests_per_key}) {}
+      limiter_({.per_user = limits.max_requests_per_user,
+                .per_key = limits.max_requests_per_key,
+                .long_requests = limits.long_request_cap(),
+                .long_requests_source = "--http-threads " + std::to_string(limits.worker_threads) +
+                                        " minus --http-quick-threads " +
+                                        std::to_string(limits.quick_threads)}) {}
 
 std::optional<ConcurrencyLimiter::Slot> RouteTable::Limit(const RequestContext& context,
                                                          const httplib::Request& request,
@@ -141,10 +148,11 @@ std::optional<ConcurrencyLimiter::Slot> RouteTable::Limit(const RequestContext& 
       return std::nullopt;
     }
   }
-  StatusOr<ConcurrencyLimiter::Slot> slot = limiter_.Acquire(context.principal());
+  StatusOr<ConcurrencyLimiter::Slot> slot = limiter_.Acquire(context.principal(), context.lane());
   if (!slot.ok()) {
     SetApiError(request, response, slot.status());
-    response.set_header("Retry-After", kCapRetryAfterSeconds);
+    const bool busy = slot.status().code() == StatusCode::kUnavailable;
+    response.set_header("Retry-After", busy ? kBusyRetryAfterSeconds : kCapRetryAfterSeconds);
     return std::nullopt;
   }
   return std::move(*slot);

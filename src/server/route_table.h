@@ -11,7 +11,9 @@
 //      --max-json-depth deep (400),
 //   5. the principal takes a slot of its per-user and per-key concurrency
 //      caps (ConcurrencyLimiter; 429 with Retry-After when none is free),
-//      held until the response is finished, streams included.
+//      and a long route (RouteLane::kLong) one of the server's long-request
+//      slots (503 with Retry-After when none is free), held until the
+//      response is finished, streams included.
 // The handler gets a RequestContext with the principal,
 // for what else it touches (a thread named in a body, the rows of a list)
 // and for re-checks on open streams.
@@ -56,6 +58,7 @@ class RequestContext {
 
   const Principal& principal() const { return principal_; }
   const Resource& resource() const { return resource_; }
+  RouteLane lane() const { return spec_.lane; }
 
   // The one authorization decision, for something else this request
   // touches.

@@ -18,6 +18,9 @@ namespace {
 void BindHttpLimits(OptionBinder& binder, ServerLimits& limits) {
   binder.Bind("http-threads", "HEARTH_HTTP_THREADS", &limits.worker_threads,
               "HTTP worker threads");
+  binder.Bind("http-quick-threads", "HEARTH_HTTP_QUICK_THREADS", &limits.quick_threads,
+              "HTTP workers kept for quick requests: long ones (generation, embedding, search, "
+              "streams) may hold the others (beyond: 503 with Retry-After)");
   binder.Bind("http-queue", "HEARTH_HTTP_QUEUE", &limits.max_queued_requests,
               "requests that may wait for a worker (beyond: 503 with Retry-After)");
   binder.BindDuration("io-timeout", "HEARTH_IO_TIMEOUT", &limits.io_timeout,
@@ -74,6 +77,13 @@ Status Positive(const char* flag, uint64_t value) {
 Status ValidateHttpLimits(const ServerLimits& limits) {
   RETURN_IF_ERROR(AtLeast("--http-threads", limits.worker_threads, 1));
   RETURN_IF_ERROR(AtMost("--http-threads", limits.worker_threads, 1024));
+  RETURN_IF_ERROR(AtLeast("--http-quick-threads", limits.quick_threads, 0));
+  if (limits.quick_threads >= limits.worker_threads) {
+    return InvalidArgumentError("--http-quick-threads (" + std::to_string(limits.quick_threads) +
+                                ") must be less than --http-threads (" +
+                                std::to_string(limits.worker_threads) +
+                                "): long requests need a worker too");
+  }
   RETURN_IF_ERROR(AtLeast("--http-queue", limits.max_queued_requests, 1));
   if (limits.io_timeout.count() <= 0) return InvalidArgumentError("--io-timeout must be positive");
   RETURN_IF_ERROR(Positive("--max-header-size", limits.max_header_bytes));

@@ -40,10 +40,20 @@ inline constexpr int kMaxJsonDepthCeiling = 32;
 inline constexpr uint64_t kMaxMessageBytesCeiling = 32 * 1024;
 
 struct ServerLimits {
+  // Long requests of all callers together that may be in flight at once.
+  int long_request_cap() const { return worker_threads - quick_threads; }
+
   // --- The HTTP front end ---
   // HTTP worker threads (--http-threads). Requests beyond them wait in the
-  // queue.
-  int worker_threads = 8;
+  // queue. A waiting worker costs a thread's stack pages, not CPU: requests
+  // waiting for a busy model hold one each.
+  int worker_threads = 32;
+  // Workers kept for quick requests (--http-quick-threads): long requests
+  // (route_specs.h's RouteLane: generation, embedding, search, job streams,
+  // pulls) may hold at most worker_threads - quick_threads workers at once;
+  // one more is answered 503 with Retry-After. So /api/tags, sign-in and the
+  // UI are answered at once while every model is busy. 0..worker_threads-1.
+  int quick_threads = 8;
   // Requests that may wait for a worker (--http-queue); beyond them a request
   // is answered 503 with Retry-After.
   int max_queued_requests = 64;
@@ -97,8 +107,7 @@ struct ServerLimits {
   // (--max-requests-per-user); 429 with Retry-After beyond. 0: no cap. The
   // local owner of single-user mode is not capped. 6 is what one browser
   // opens to a host at most (HTTP/1.1), so one tab of the web UI, with its
-  // job-progress streams, never meets it; it leaves the other users 2 of the
-  // default 8 workers.
+  // job-progress streams, never meets it.
   int max_requests_per_user = 6;
   // Requests one API key may have in flight (--max-requests-per-key); 429
   // with Retry-After beyond. 0: no cap.
@@ -109,7 +118,8 @@ struct ServerLimits {
 // `limits` must outlive the binder's use.
 void BindServerLimits(OptionBinder& binder, ServerLimits& limits);
 
-// Checks ranges: at least one worker and one queued request, positive sizes
+// Checks ranges: at least one worker and one queued request, fewer quick
+// threads than workers, positive sizes
 // and timeout, max_blob_bytes >= max_request_bytes, upload parts >= files and
 // at most kMaxUploadPartsCeiling, JSON depth 1..kMaxJsonDepthCeiling,
 // message size 1..kMaxMessageBytesCeiling, non-negative caps. Errors are

@@ -25,6 +25,9 @@ TEST(ServerLimitsTest, DefaultsAreValidAndDocumentedValues) {
   EXPECT_EQ(limits.max_message_bytes, 32u * 1024);
   EXPECT_EQ(limits.max_requests_per_user, 6);
   EXPECT_EQ(limits.max_requests_per_key, 4);
+  EXPECT_EQ(limits.worker_threads, 32);
+  EXPECT_EQ(limits.quick_threads, 8);
+  EXPECT_EQ(limits.long_request_cap(), 24);
 }
 
 TEST(ServerLimitsTest, EveryLimitIsSetByFlagOverEnvironment) {
@@ -38,7 +41,7 @@ TEST(ServerLimitsTest, EveryLimitIsSetByFlagOverEnvironment) {
       {"--max-json-size", "1KiB", "--max-json-depth", "5", "--max-header-size", "4KiB",
        "--max-upload-parts", "9", "--max-document-size", "1000", "--max-filename-length", "20",
        "--max-message-size", "100", "--max-generation-tokens", "64", "--max-requests-per-user",
-       "2"});
+       "2", "--http-threads", "6", "--http-quick-threads", "2"});
   ASSERT_TRUE(rest.ok()) << rest.status();
   const ServerLimits& limits = options.limits;
   EXPECT_EQ(limits.max_json_bytes, 1024u);
@@ -52,6 +55,7 @@ TEST(ServerLimitsTest, EveryLimitIsSetByFlagOverEnvironment) {
   EXPECT_EQ(limits.max_generation_tokens, 64);
   EXPECT_EQ(limits.max_requests_per_user, 2);
   EXPECT_EQ(limits.max_requests_per_key, 3);
+  EXPECT_EQ(limits.long_request_cap(), 4);
   EXPECT_TRUE(ValidateServerOptions(options).ok());
 }
 
@@ -83,6 +87,12 @@ TEST(ServerLimitsTest, OutOfRangeValuesAreRefusedNamingTheFlag) {
   limits = {};
   limits.max_header_bytes = 0;
   ExpectRefusedNaming(limits, "--max-header-size");
+  limits = {};
+  limits.quick_threads = limits.worker_threads;  // no worker left for long requests
+  ExpectRefusedNaming(limits, "--http-quick-threads");
+  limits = {};
+  limits.quick_threads = -1;
+  ExpectRefusedNaming(limits, "--http-quick-threads");
 }
 
 TEST(ServerLimitsTest, TheCeilingsThemselvesAreAccepted) {
@@ -92,6 +102,9 @@ TEST(ServerLimitsTest, TheCeilingsThemselvesAreAccepted) {
   limits.max_message_bytes = kMaxMessageBytesCeiling;
   limits.max_requests_per_user = 0;
   limits.max_requests_per_key = 0;
+  limits.quick_threads = limits.worker_threads - 1;  // one worker for long requests
+  EXPECT_TRUE(ValidateServerLimits(limits).ok());
+  limits.quick_threads = 0;  // no worker kept for quick requests
   EXPECT_TRUE(ValidateServerLimits(limits).ok());
 }
 

@@ -130,6 +130,13 @@ test('the database disk fills up during ingestion: clear errors, reads go on, th
     const failed = new RegExp(`ingest job ${job}: .*the disk holding the database is full .*free space and retry`);
     for (let i = 0; i < 600 && !failed.test(server.logs()); ++i) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.match(server.logs(), failed, 'the ingestion runs out of space');
+    let stalled = await api('GET', `/api/v1/jobs/${job}`);
+    for (let i = 0; i < 50 && stalled.body.state !== 'stalled'; ++i) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stalled = await api('GET', `/api/v1/jobs/${job}`);
+    }
+    assert.equal(stalled.body.state, 'stalled', JSON.stringify(stalled.body));
+    assert.match(stalled.body.error, /the disk holding the database is full.*runs again every 30 s/);
     const refused = await upload('later.md', '# Later\n\nNo room for this one.');
     assert.equal(refused.status, 507, JSON.stringify(refused.body));
     assert.match(refused.body.error,

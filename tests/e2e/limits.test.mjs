@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { startServer, tempDir, installTestModels } from '../support/hearth_process.mjs';
@@ -408,7 +409,7 @@ test('--io-timeout: a request sent in time is served; a client that stalls past 
 });
 
 test('--http-threads and --http-queue: with the worker busy, one request waits and is served, one more is 503', { skip }, async () => {
-  const small = await startServer(['--http-threads', '1', '--http-queue', '1']);
+  const small = await startServer(['--http-threads', '1', '--http-quick-threads', '0', '--http-queue', '1']);
   try {
     // Half a request holds the only worker.
     const stall = await new Promise((resolve, reject) => {
@@ -433,5 +434,58 @@ test('--http-threads and --http-queue: with the worker busy, one request waits a
     assert.equal(waited.status, 200, 'the queued request is served once the worker is free');
   } finally {
     await small.stop();
+  }
+});
+
+// A blob upload that has sent its headers and half its body, then waits: it
+// holds a long-request slot (the route's lane is long) and its worker.
+// finish() sends the rest and resolves with the status line.
+function halfSentBlobUpload(port) {
+  const blob = Buffer.from(`blob ${Math.random()} `.repeat(64));
+  const digest = 'sha256:' + createHash('sha256').update(blob).digest('hex');
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(`POST /api/blobs/${digest} HTTP/1.1\r\nHost: x\r\nContent-Length: ${blob.length}\r\n` +
+                   'Connection: close\r\n\r\n');
+      socket.write(blob.subarray(0, blob.length / 2));
+      let answer = '';
+      socket.on('data', (chunk) => { answer += chunk; });
+      const closed = new Promise((done) => socket.on('close', () => done(answer.split('\r\n')[0])));
+      resolve({ digest, finish: () => { socket.write(blob.subarray(blob.length / 2)); return closed; } });
+    });
+    socket.on('error', reject);
+  });
+}
+
+test('--http-quick-threads: long requests at their cap are served, one more is 503, quick requests still are', { skip }, async () => {
+  // 3 workers, 1 kept for quick requests: 2 long requests at once.
+  const lanes = await startServer(['--http-threads', '3', '--http-quick-threads', '1']);
+  try {
+    const held = [await halfSentBlobUpload(lanes.port), await halfSentBlobUpload(lanes.port)];
+    await new Promise((resolve) => setTimeout(resolve, 300));  // both routed, both waiting for bytes
+    const refused = await fetch(lanes.url + '/api/embed', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'no-such-model', input: 'x' }),
+    });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '2');
+    assert.match((await refused.json()).error,
+                 /busy: 2 long requests .* \(--http-threads 3 minus --http-quick-threads 1\)/);
+    const tags = await fetch(lanes.url + '/api/tags');
+    assert.equal(tags.status, 200, 'a quick request is served while the long ones hold their workers');
+    // The two at the cap were admitted: they complete.
+    assert.deepEqual(await Promise.all(held.map((upload) => upload.finish())),
+                     ['HTTP/1.1 201 Created', 'HTTP/1.1 201 Created']);
+    for (const upload of held) {
+      assert.equal((await fetch(`${lanes.url}/api/blobs/${upload.digest}`, { method: 'HEAD' })).status, 200);
+    }
+    // Their slots are free again: the long request reaches its route (which knows no such model).
+    const served = await fetch(lanes.url + '/api/embed', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'no-such-model', input: 'x' }),
+    });
+    assert.equal(served.status, 404);
+  } finally {
+    await lanes.stop();
   }
 });

@@ -144,7 +144,7 @@ function stallingConnection(port) {
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('with every HTTP worker busy and the queue full, requests get 503 and Retry-After', { skip }, async () => {
-  const busy = await startServer(['--http-threads', '1', '--http-queue', '1', '--io-timeout', '60s']);
+  const busy = await startServer(['--http-threads', '1', '--http-quick-threads', '0', '--http-queue', '1', '--io-timeout', '60s']);
   const held = [];
   try {
     held.push(await stallingConnection(busy.port));  // taken by the only worker
