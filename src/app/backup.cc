@@ -141,13 +141,13 @@ class BackupCopier {
 
   bool Copied(const std::string& relative) const {
     return std::any_of(manifest_.files.begin(), manifest_.files.end(),
-                       [&](const BackupManifest::File& file) { return file.path == relative; });
+                       [&](const BackupFile& file) { return file.path == relative; });
   }
 
   // Takes a copied file out of the backup again.
   Status Drop(const std::string& relative) {
     std::erase_if(manifest_.files,
-                  [&](const BackupManifest::File& file) { return file.path == relative; });
+                  [&](const BackupFile& file) { return file.path == relative; });
     std::error_code error;
     fs::remove(target_ / relative, error);
     if (error) return PosixError(error.value(), "cannot remove " + Quote(target_ / relative));

@@ -103,10 +103,10 @@ void HandleQuantizedCreate(ModelStore& store, const OllamaCreate& call,
           const std::string text = NdjsonLine(line);
           sink.write(text.data(), text.size());
         };
-        const auto& [request, from] = *job;
-        write(json{{"status", StartLine(from, *request.quantize)}});
+        const auto& [create, from] = *job;
+        write(json{{"status", StartLine(from, *create.quantize)}});
         StatusOr<QuantizedModel> result =
-            Quantize(store, request, from, [&sink] { return !sink.is_writable(); });
+            Quantize(store, create, from, [&sink] { return !sink.is_writable(); });
         if (result.ok()) {
           write(DoneLine(*result));
           write(json{{"status", "writing manifest"}});
