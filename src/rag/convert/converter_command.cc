@@ -109,8 +109,10 @@ Status SetLimit(int resource, rlim_t soft, rlim_t hard, std::string_view what) {
 Status LimitSelf(const ConverterFlags& flags) {
   auto cpu = static_cast<rlim_t>(flags.cpu_seconds);
   RETURN_IF_ERROR(SetLimit(RLIMIT_CPU, cpu, cpu + 1, "CPU time"));
-  auto memory = static_cast<rlim_t>(flags.memory_bytes);
-  RETURN_IF_ERROR(SetLimit(RLIMIT_AS, memory, memory, "address space"));
+  if (kConverterLimitsAddressSpace) {
+    auto memory = static_cast<rlim_t>(flags.memory_bytes);
+    RETURN_IF_ERROR(SetLimit(RLIMIT_AS, memory, memory, "address space"));
+  }
   RETURN_IF_ERROR(SetLimit(RLIMIT_CORE, 0, 0, "core files"));
   return SetLimit(RLIMIT_NOFILE, kMaxOpenFiles, kMaxOpenFiles, "open files");
 }

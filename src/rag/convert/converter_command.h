@@ -8,7 +8,8 @@
 //                  [--max-unpacked-bytes N] [--max-entry-bytes N]
 //
 // Before touching the file it limits itself with setrlimit: CPU seconds
-// (SIGXCPU at N, SIGKILL a second later), address space, no core files and
+// (SIGXCPU at N, SIGKILL a second later), address space (not in sanitizer
+// builds: see kConverterLimitsAddressSpace), no core files and
 // few descriptors. It then reads the file, converts it (convert_dispatch.h)
 // and writes the wire encoding (rag/document_wire.h) to stdout. Exit codes:
 // 0 success; kConvertExitDocumentError with one "CODE: message" line on
@@ -18,6 +19,23 @@
 #define HEARTH_RAG_CONVERT_CONVERTER_COMMAND_H_
 
 namespace hearth {
+
+// Whether the address-space limit applies. AddressSanitizer and
+// ThreadSanitizer reserve terabytes of address space for their shadow memory
+// and map their heaps on demand, so under a limit the first allocation
+// fails: sanitizer builds leave the converter's memory unlimited (its CPU,
+// output and wall-clock limits still hold). Release builds always limit it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kConverterLimitsAddressSpace = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool kConverterLimitsAddressSpace = false;
+#else
+inline constexpr bool kConverterLimitsAddressSpace = true;
+#endif
+#else
+inline constexpr bool kConverterLimitsAddressSpace = true;
+#endif
 
 // Runs the program with main()'s arguments; returns the exit code.
 int RunConverter(int argc, char** argv);

@@ -20,7 +20,8 @@ TEST(FormatSnifferTest, ContentDecidesBinaryFormats) {
 }
 
 TEST(FormatSnifferTest, BinaryGarbageIsUnsupported) {
-  std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0", 33);
+  static constexpr char kPng[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0\x08\x06\0\0\0";
+  const std::string png(kPng, sizeof(kPng) - 1);  // the NULs are bytes of the header
   EXPECT_EQ(SniffFormat(png, "picture.md"), SniffedFormat::kUnsupported);
   std::string elf(
       "\x7f"
