@@ -26,7 +26,6 @@ void PromptMemo::Remember(std::string prompt_text, bool add_special,
   Entry entry{.text = std::move(prompt_text), .add_special = add_special,
               .tokens = std::move(prompt_tokens)};
   entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
-  entry.reply_start = entry.text.size();
   // A reply comes back as the text that was streamed, which is valid UTF-8:
   // bytes that form no character are U+FFFD there. Each token stands for
   // its share of that text, as the same assembler hands it out.
@@ -42,9 +41,9 @@ void PromptMemo::Remember(std::string prompt_text, bool add_special,
     // the text goes on matching after it.
     if (!text.empty()) entry.boundaries.push_back({entry.text.size(), entry.tokens.size()});
   }
-  const size_t reply_end = entry.text.find_first_not_of(kWhitespace, entry.reply_start);
+  const size_t reply_end = entry.text.find_first_not_of(kWhitespace, entry.reply_start());
   entry.reply_whitespace = (reply_end == std::string::npos ? entry.text.size() : reply_end) -
-                           entry.reply_start;
+                           entry.reply_start();
   std::lock_guard lock(mu_);
   entries_.push_front(std::move(entry));
   if (entries_.size() > capacity_) entries_.pop_back();
@@ -62,11 +61,11 @@ PromptMemo::Boundary PromptMemo::Matched(const Entry& entry, std::string_view te
   // The new text may replay the reply trimmed: it goes on at the reply's
   // first non-whitespace byte where the entry has whitespace.
   const size_t skip = entry.reply_whitespace;
-  if (skip == 0 || common != entry.reply_start) return exact;
-  const std::string_view rest = std::string_view(entry.text).substr(entry.reply_start + skip);
+  if (skip == 0 || common != entry.reply_start()) return exact;
+  const std::string_view rest = std::string_view(entry.text).substr(entry.reply_start() + skip);
   const size_t more = CommonBytes(text.substr(common), rest);
-  Boundary trimmed = last_within(entry.reply_start + skip + more);
-  if (trimmed.bytes <= entry.reply_start + skip) return exact;  // no reply text matched
+  Boundary trimmed = last_within(entry.reply_start() + skip + more);
+  if (trimmed.bytes <= entry.reply_start() + skip) return exact;  // no reply text matched
   trimmed.bytes -= skip;
   return trimmed;
 }

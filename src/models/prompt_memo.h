@@ -72,8 +72,9 @@ class PromptMemo {
     bool add_special = false;
     std::vector<int32_t> tokens;
     std::vector<Boundary> boundaries;  // ascending
-    size_t reply_start = 0;            // bytes of the prompt in `text`
     size_t reply_whitespace = 0;       // ASCII whitespace bytes the reply starts with
+    // Where the reply starts in `text`: the prompt's own boundary, the first.
+    size_t reply_start() const { return boundaries.front().bytes; }
   };
   // The last boundary of `entry` within the bytes `text` shares with it, in
   // bytes of `text` (0 bytes: none).
