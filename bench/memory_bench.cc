@@ -10,7 +10,12 @@
 //            one call) has touched its weights and its compute buffer, as
 //            the busiest request does: the runner's resident set
 //            (anonymous + file-backed, from /proc) against the memory
-//            planner's estimate for the same options (target: within 10%)
+//            planner's estimate for the same options (target: within 10%);
+//            and, from the last run's /proc/PID/smaps, the runner's mappings
+//            of 8 MiB or more (with at least 1 MiB resident), each with its size and how much of it is
+//            resident: the evidence for what the estimate counts that the
+//            runner never touches (llama.cpp reserves its compute buffer for
+//            the worst batch, and pages it never writes are not resident)
 //
 //   hearth-bench-memory --hearth FILE --model FILE [--model FILE]... [--runs N]
 //                       [--threads N]
@@ -24,6 +29,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -71,6 +77,41 @@ StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid) {
     else if (key == "RssFile:" && status >> kb) memory.file = kb * 1024;
   }
   return memory;
+}
+
+// One mapping of /proc/PID/smaps: its file (or "[anonymous]"), size and
+// resident bytes.
+struct Mapping {
+  std::string name;
+  double size = 0, rss = 0;
+};
+
+// The mappings of `pid` of at least `min_bytes` with a MiB or more resident,
+// largest first.
+StatusOr<std::vector<Mapping>> ReadLargeMappings(pid_t pid, double min_bytes) {
+  std::ifstream smaps("/proc/" + std::to_string(pid) + "/smaps");
+  if (!smaps) return NotFoundError("no /proc/" + std::to_string(pid) + "/smaps");
+  std::vector<Mapping> mappings;
+  std::string line;
+  while (std::getline(smaps, line)) {
+    std::istringstream fields(line);
+    std::string first, second;
+    fields >> first >> second;
+    if (first.find('-') != std::string::npos && second.size() == 4) {  // "addr-addr perms ..."
+      std::string offset, device, inode, path;
+      fields >> offset >> device >> inode;
+      std::getline(fields >> std::ws, path);
+      mappings.push_back({.name = path.empty() ? "[anonymous]" : fs::path(path).filename().string()});
+    } else if (!mappings.empty() && (first == "Size:" || first == "Rss:")) {
+      (first == "Size:" ? mappings.back().size : mappings.back().rss) = std::stod(second) * 1024;
+    }
+  }
+  // (Reservations nothing was written to, such as thread stacks and malloc
+  // arenas, are left out: they are not memory the runner holds.)
+  std::erase_if(mappings, [min_bytes](const Mapping& m) { return m.size < min_bytes || m.rss < kMiB; });
+  std::sort(mappings.begin(), mappings.end(),
+            [](const Mapping& a, const Mapping& b) { return a.size > b.size; });
+  return mappings;
 }
 
 // Waits until the server's log (its stderr) says it listens.
@@ -130,6 +171,7 @@ struct ModelRow {
   std::string name;
   Footprint estimate;
   std::vector<double> rss, anon, file;
+  std::vector<Mapping> mappings;  // of the last run
 };
 
 StatusOr<ModelRow> MeasureModel(const Flags& flags, const fs::path& model) {
@@ -155,6 +197,7 @@ StatusOr<ModelRow> MeasureModel(const Flags& flags, const fs::path& model) {
     row.rss.push_back(memory.rss / kMiB);
     row.anon.push_back(memory.anon / kMiB);
     row.file.push_back(memory.file / kMiB);
+    ASSIGN_OR_RETURN(row.mappings, ReadLargeMappings(runner->pid(), 8 * kMiB));
     runner->Shutdown(5s);
   }
   return row;
@@ -169,6 +212,18 @@ void PrintModel(const ModelRow& row) {
               e.overhead / kMiB, Summary(row.rss, 0).c_str(), Summary(row.anon, 0).c_str(),
               Summary(row.file, 0).c_str(), ratio,
               std::abs(ratio - 1) <= 0.10 ? "yes" : "**no**");
+}
+
+// Where each runner's resident set is: its large mappings.
+void PrintMappings(const std::vector<ModelRow>& rows) {
+  std::printf("\nThe runners' mappings of 8 MiB or more (last run; /proc/PID/smaps), MiB:\n\n"
+              "| model | mapping | size | resident | resident / size |\n|---|---|---:|---:|---:|\n");
+  for (const ModelRow& row : rows) {
+    for (const Mapping& m : row.mappings) {
+      std::printf("| %s | %s | %.0f | %.0f | %.2f |\n", row.name.c_str(), m.name.c_str(),
+                  m.size / kMiB, m.rss / kMiB, m.rss / m.size);
+    }
+  }
 }
 
 Status Run(const Flags& flags) {
@@ -193,6 +248,7 @@ Status Run(const Flags& flags) {
               "anonymous | file-backed | RSS / estimate | within 10%% |\n"
               "|---|---:|---:|---:|---:|---:|---|\n");
   for (const ModelRow& row : rows) PrintModel(row);
+  PrintMappings(rows);
   return OkStatus();
 }
 
