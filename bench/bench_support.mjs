@@ -1,8 +1,9 @@
 // bench_support.mjs: what the Node benchmarks (bench/*_bench.mjs) share:
-// medians, llama-server as a peer, SciFact abstracts, and a workspace of
-// them in `hearth serve` asked questions over the streamed chat route.
+// medians, llama-server as a peer, SciFact abstracts, a workspace of them
+// in `hearth serve` asked questions over the streamed chat route, and the
+// CPU time of a server process.
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import fs, { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -17,14 +18,14 @@ export const summary = (values, digits) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 // Starts `binary` (llama-server) on a random loopback port with `args`;
-// resolves to { url, stop } once /health answers, within 5 minutes.
+// resolves to { url, pid, stop } once /health answers, within 5 minutes.
 export async function startLlamaServer(binary, args) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(binary, [...args, '--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; ++i) {
     if (child.exitCode !== null) throw new Error(`llama-server exited (${child.exitCode})`);
-    try { if ((await fetch(`${url}/health`)).ok) return { url, stop: () => child.kill('SIGTERM') }; } catch {}
+    try { if ((await fetch(`${url}/health`)).ok) return { url, pid: child.pid, stop: () => child.kill('SIGTERM') }; } catch {}
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   child.kill('SIGKILL');
@@ -116,4 +117,25 @@ export async function askWorkspace(server, slug, message, thread) {
     }
   }
   throw new Error('the chat stream ended without a done event');
+}
+
+// CPU seconds (user + system) that process `pid` has used so far, and each
+// of its children's (e.g. a `hearth serve` and its runners): { self,
+// children }. Read from /proc; a process that has ended counts 0.
+export function cpuSeconds(pid) {
+  const ticksPerSecond = 100;  // USER_HZ, 100 on Linux
+  const stat = (id) => {
+    try {
+      const text = fs.readFileSync(`/proc/${id}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond };
+    } catch { return null; }
+  };
+  let children = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const s = stat(entry);
+    if (s && s.ppid === pid) children += s.seconds;
+  }
+  return { self: stat(pid)?.seconds ?? 0, children };
 }

@@ -16,7 +16,7 @@
 //     --llama-server FILE [--pairs N] [--gen N] [--streams 1,4,8]
 //     [--threads N] [--context N]
 import path from 'node:path';
-import { median, startLlamaServer, summary } from './bench_support.mjs';
+import { cpuSeconds, median, startLlamaServer, summary } from './bench_support.mjs';
 import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
 
 function parseFlags(argv) {
@@ -106,12 +106,18 @@ const startPeer = (flags, slots) => startLlamaServer(flags.llama_server, ['-m', 
   '-c', String(flags.context * slots), '-b', '512', '-ub', '512']);
 
 // N requests at once: per-request TTFTs and the round's tokens/s.
-async function round(side, url, n, roundIndex, gen) {
+// N requests at once: per-request TTFTs, the round's tokens/s, its tokens
+// and the CPU seconds the server (`pid`, and its children) used meanwhile.
+async function round(side, server, n, roundIndex, gen) {
+  const cpuBefore = cpuSeconds(server.pid);
   const start = performance.now();
   const results = await Promise.all(Array.from({ length: n }, (_, s) =>
-    sides[side].stream(url, promptFor(roundIndex, s), gen)));
+    sides[side].stream(server.url, promptFor(roundIndex, s), gen)));
   const seconds = (performance.now() - start) / 1000;
-  return { ttfts: results.map((r) => r.ttft), rate: results.reduce((sum, r) => sum + r.tokens, 0) / seconds };
+  const cpuAfter = cpuSeconds(server.pid);
+  const tokens = results.reduce((sum, r) => sum + r.tokens, 0);
+  return { ttfts: results.map((r) => r.ttft), rate: tokens / seconds, tokens,
+           cpu: { self: cpuAfter.self - cpuBefore.self, children: cpuAfter.children - cpuBefore.children } };
 }
 
 async function withServers(flags, home, slots, body) {
@@ -120,7 +126,7 @@ async function withServers(flags, home, slots, body) {
   try {
     peer = await startPeer(flags, slots);
     await fetch(`${hearth.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'chat', prompt: 'warm', raw: true, stream: false, options: { num_predict: 1 } }) });
-    return await body(hearth.url, peer.url);
+    return await body({ url: hearth.url, pid: hearth.child.pid }, peer);
   } finally {
     peer?.stop();
     await hearth.stop();
@@ -137,9 +143,9 @@ async function withServers(flags, home, slots, body) {
 async function gateOn(flags, home, fixture) {
   const created = runHearth(['create', 'chat', '--from', flags.model], { env: { HEARTH_HOME: home }, timeoutMs: 600_000 });
   if (created.status !== 0) throw new Error(`hearth create: ${created.stderr}`);
-  const gate = await withServers(flags, home, 1, async (hearthUrl, peerUrl) => ({
-    hearth: await sides.hearth.stream(hearthUrl, 'Once upon a time', 32),
-    peer: await sides['llama-server'].stream(peerUrl, 'Once upon a time', 32),
+  const gate = await withServers(flags, home, 1, async (hearth, peer) => ({
+    hearth: await sides.hearth.stream(hearth.url, 'Once upon a time', 32),
+    peer: await sides['llama-server'].stream(peer.url, 'Once upon a time', 32),
   }));
   const same = gate.hearth.text === gate.peer.text && gate.hearth.tokens === gate.peer.tokens;
   console.log(`Gate on ${path.basename(flags.model)}${fixture ? ' (random weights: reported, not deciding)' : ''}: ` +
@@ -163,19 +169,28 @@ async function main() {
                 `prompts of ${kPromptWords} words each (no prefix shared beyond the first word), ${flags.gen} tokens generated at most.\n`);
     console.log('| B3 streams | TTFT s, hearth | TTFT s, llama-server | TTFT hearth / peer (target ≤ 1.0) | ' +
                 'tokens/s, hearth | tokens/s, llama-server | throughput hearth / peer (target ≥ 1.0) |\n|---:|---:|---:|---:|---:|---:|---:|');
+    const cpuRows = [];
     for (const n of flags.streams) {
-      const rows = await withServers(flags, home.dir, n, async (hearthUrl, peerUrl) => {
-        const out = { hearth: { ttfts: [], rates: [] }, peer: { ttfts: [], rates: [] } };
+      const rows = await withServers(flags, home.dir, n, async (hearth, peer) => {
+        const out = {};
+        for (const key of ['hearth', 'peer']) out[key] = { ttfts: [], rates: [], tokens: 0, self: 0, children: 0 };
         for (let pair = 0; pair < flags.pairs; ++pair) {
           console.error(`${n} streams, pair ${pair + 1}/${flags.pairs}`);
-          for (const [side, url, key] of [['hearth', hearthUrl, 'hearth'], ['llama-server', peerUrl, 'peer']]) {
-            const r = await round(side, url, n, pair, flags.gen);
+          for (const [side, server, key] of [['hearth', hearth, 'hearth'], ['llama-server', peer, 'peer']]) {
+            const r = await round(side, server, n, pair, flags.gen);
             out[key].ttfts.push(...r.ttfts);
             out[key].rates.push(r.rate);
+            out[key].tokens += r.tokens;
+            out[key].self += r.cpu.self;
+            out[key].children += r.cpu.children;
           }
         }
         return out;
       });
+      const perThousand = (seconds, tokens) => (1000 * seconds / tokens).toFixed(1);
+      cpuRows.push(`| ${n} | ${perThousand(rows.hearth.self, rows.hearth.tokens)} | ` +
+                   `${perThousand(rows.hearth.children, rows.hearth.tokens)} | ` +
+                   `${perThousand(rows.peer.self + rows.peer.children, rows.peer.tokens)} |`);
       const ttftRatio = median(rows.hearth.ttfts) / median(rows.peer.ttfts);
       const rateRatio = median(rows.hearth.rates) / median(rows.peer.rates);
       const counted = same ? '' : ' (gate failed: does not count)';
@@ -183,6 +198,9 @@ async function main() {
                   `${ttftRatio.toFixed(3)} ${ttftRatio <= 1 ? 'met' : '**not met**'}${counted} | ${summary(rows.hearth.rates, 2)} | ` +
                   `${summary(rows.peer.rates, 2)} | ${rateRatio.toFixed(3)} ${rateRatio >= 1 ? 'met' : '**not met**'}${counted} |`);
     }
+    console.log('\nCPU seconds per 1,000 generated tokens over all pairs (user + system, from /proc):\n\n' +
+                '| streams | hearth serve (HTTP) | hearth runner (model) | llama-server |\n|---:|---:|---:|---:|\n' +
+                cpuRows.join('\n'));
   } finally {
     home.cleanup();
   }

@@ -74,12 +74,16 @@ ModelRole RoleOf(enum llama_pooling_type pooling) {
   return pooling == LLAMA_POOLING_TYPE_NONE ? ModelRole::kGenerator : ModelRole::kEmbedder;
 }
 
+// The compute threads: options.threads, or one per core.
+int32_t ComputeThreads(const ModelLoadOptions& options) {
+  return options.threads > 0 ? options.threads
+                             : std::max(1, static_cast<int32_t>(std::thread::hardware_concurrency()));
+}
+
 llama_context_params ContextParams(const ModelLoadOptions& options,
                                    enum llama_pooling_type pooling) {
   llama_context_params params = llama_context_default_params();
-  const int32_t threads = options.threads > 0
-                              ? options.threads
-                              : std::max(1, static_cast<int32_t>(std::thread::hardware_concurrency()));
+  const int32_t threads = ComputeThreads(options);
   params.n_threads = threads;
   params.n_threads_batch = threads;
   params.n_batch = static_cast<uint32_t>(options.batch_size);
@@ -141,15 +145,25 @@ StatusOr<std::unique_ptr<EngineModel>> EngineModel::Load(const ModelLoadOptions&
                                   options.model_path.string() +
                                   "; try a smaller context, fewer slots or a q8_0 KV cache");
   }
-  return std::unique_ptr<EngineModel>(
-      new EngineModel(options, RoleOf(pooling), std::move(model), std::move(context)));
+  // One pool for decode and batch work alike: n_threads and n_threads_batch
+  // are equal (ContextParams).
+  ggml_threadpool_params pool_params = ggml_threadpool_params_default(ComputeThreads(options));
+  ThreadpoolPtr threadpool(ggml_threadpool_new(&pool_params));
+  if (threadpool == nullptr) {
+    return ResourceExhaustedError("could not start " + std::to_string(pool_params.n_threads) +
+                                  " compute threads for " + options.model_path.string());
+  }
+  llama_attach_threadpool(context.get(), threadpool.get(), nullptr);
+  return std::unique_ptr<EngineModel>(new EngineModel(options, RoleOf(pooling), std::move(model),
+                                                      std::move(threadpool), std::move(context)));
 }
 
 EngineModel::EngineModel(ModelLoadOptions options, ModelRole role, llama_model_ptr model,
-                         llama_context_ptr context)
+                         ThreadpoolPtr threadpool, llama_context_ptr context)
     : options_(std::move(options)),
       role_(role),
       model_(std::move(model)),
+      threadpool_(std::move(threadpool)),
       context_(std::move(context)) {}
 
 int32_t EngineModel::max_sequences() const {

@@ -11,6 +11,10 @@
 //   kReranker   pooling "rank" (a cross-encoder): as an embedder, with one
 //               score per sequence.
 //
+// The context computes on a threadpool of its own that lives as long as it
+// (as llama-server's does): without one, ggml starts and joins its worker
+// threads on every decode, which a busy machine makes late for each token.
+//
 // Thread-safety: the accessors are thread-safe. vocab() may be used from any
 // thread; context() belongs to the inference thread (engine_loop.h).
 #ifndef HEARTH_MODELS_ENGINE_MODEL_H_
@@ -20,6 +24,7 @@
 #include <memory>
 
 #include "base/status.h"
+#include "ggml-cpu.h"
 #include "llama-cpp.h"
 #include "models/model_load_options.h"
 
@@ -62,12 +67,18 @@ class EngineModel {
   bool encoder_only() const { return llama_get_memory(context_.get()) == nullptr; }
 
  private:
+  struct ThreadpoolDeleter {
+    void operator()(ggml_threadpool* pool) const { ggml_threadpool_free(pool); }
+  };
+  using ThreadpoolPtr = std::unique_ptr<ggml_threadpool, ThreadpoolDeleter>;
+
   EngineModel(ModelLoadOptions options, ModelRole role, llama_model_ptr model,
-              llama_context_ptr context);
+              ThreadpoolPtr threadpool, llama_context_ptr context);
 
   ModelLoadOptions options_;
   ModelRole role_;
   llama_model_ptr model_;
+  ThreadpoolPtr threadpool_;   // outlives context_, which computes on it
   llama_context_ptr context_;
 };
 
