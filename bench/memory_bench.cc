@@ -12,8 +12,8 @@
 //            (anonymous + file-backed, from /proc) against the memory
 //            planner's estimate for the same options (target: within 10%);
 //            and, from the last run's /proc/PID/smaps, the runner's mappings
-//            of 8 MiB or more (with at least 1 MiB resident), each with its size and how much of it is
-//            resident: the evidence for what the estimate counts that the
+//            of 8 MiB or more (with at least 1 MiB resident), each with its
+//            size and how much of it is resident: the evidence for what the estimate counts that the
 //            runner never touches (llama.cpp reserves its compute buffer for
 //            the worst batch, and pages it never writes are not resident)
 //

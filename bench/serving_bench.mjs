@@ -105,7 +105,6 @@ const startPeer = (flags, slots) => startLlamaServer(flags.llama_server, ['-m', 
   '-t', String(flags.threads), '-tb', String(flags.threads), '--parallel', String(slots),
   '-c', String(flags.context * slots), '-b', '512', '-ub', '512']);
 
-// N requests at once: per-request TTFTs and the round's tokens/s.
 // N requests at once: per-request TTFTs, the round's tokens/s, its tokens
 // and the CPU seconds the server (`pid`, and its children) used meanwhile.
 async function round(side, server, n, roundIndex, gen) {

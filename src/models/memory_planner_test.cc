@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/sanitizer_build.h"
 #include "llama-cpp.h"
 #include "models/gguf_file.h"
 #include "tests/fixtures/fixture_builder.h"
@@ -272,17 +273,7 @@ std::filesystem::path* FootprintAgainstLlamaTest::model_ = nullptr;
 // ThreadSanitizer's shadow memory is resident in the same process (several
 // bytes for each byte the program touches), so under it the resident set
 // measures TSan, not llama.cpp, and the bound against it is not checked.
-#if defined(__SANITIZE_THREAD__)
-constexpr bool kResidentSetIsTheProgram = false;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-constexpr bool kResidentSetIsTheProgram = false;
-#else
-constexpr bool kResidentSetIsTheProgram = true;
-#endif
-#else
-constexpr bool kResidentSetIsTheProgram = true;
-#endif
+constexpr bool kResidentSetIsTheProgram = !kBuiltWithThreadSanitizer;
 
 // The tolerances the header states: weights exact, KV cache within 1%,
 // compute (with the output buffer) within 35% (it is a formula, not ggml's

@@ -18,6 +18,8 @@
 #ifndef HEARTH_RAG_CONVERT_CONVERTER_COMMAND_H_
 #define HEARTH_RAG_CONVERT_CONVERTER_COMMAND_H_
 
+#include "base/sanitizer_build.h"
+
 namespace hearth {
 
 // Whether the address-space limit applies. AddressSanitizer and
@@ -25,17 +27,8 @@ namespace hearth {
 // and map their heaps on demand, so under a limit the first allocation
 // fails: sanitizer builds leave the converter's memory unlimited (its CPU,
 // output and wall-clock limits still hold). Release builds always limit it.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kConverterLimitsAddressSpace = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-inline constexpr bool kConverterLimitsAddressSpace = false;
-#else
-inline constexpr bool kConverterLimitsAddressSpace = true;
-#endif
-#else
-inline constexpr bool kConverterLimitsAddressSpace = true;
-#endif
+inline constexpr bool kConverterLimitsAddressSpace =
+    !kBuiltWithAddressSanitizer && !kBuiltWithThreadSanitizer;
 
 // Runs the program with main()'s arguments; returns the exit code.
 int RunConverter(int argc, char** argv);
