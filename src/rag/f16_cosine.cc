@@ -1,5 +1,6 @@
 #include "rag/f16_cosine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -9,7 +10,6 @@
 #endif
 
 namespace hearth::internal {
-namespace {
 
 float HalfToFloat(uint16_t half) {
   const uint32_t sign = static_cast<uint32_t>(half >> 15) << 31;
@@ -25,6 +25,33 @@ float HalfToFloat(uint16_t half) {
   std::memcpy(&value, &bits, sizeof(value));
   return value;
 }
+
+constexpr float kMaxHalf = 65504.0f;
+
+uint16_t FloatToHalf(float value) {
+  value = std::clamp(value, -kMaxHalf, kMaxHalf);
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  const auto sign = static_cast<uint16_t>((bits >> 16) & 0x8000);
+  const int exponent = static_cast<int>((bits >> 23) & 0xFF) - 127 + 15;
+  uint32_t mantissa = bits & 0x7FFFFF;
+  int shift = 13;  // the float mantissa's 23 bits become the half's 10
+  uint32_t half = 0;
+  if (exponent <= 0) {  // a half subnormal, or zero
+    if (exponent < -10) return sign;
+    mantissa |= 0x800000;
+    shift = 14 - exponent;
+  } else {
+    half = static_cast<uint32_t>(exponent) << 10;
+  }
+  half |= mantissa >> shift;
+  const uint32_t rest = mantissa & ((1u << shift) - 1);
+  const uint32_t halfway = 1u << (shift - 1);
+  if (rest > halfway || (rest == halfway && (half & 1) != 0)) ++half;  // a carry is right
+  return static_cast<uint16_t>(sign | half);
+}
+
+namespace {
 
 float Finish(float ab, float a2, float b2) {
   if (a2 == 0 && b2 == 0) return 0;
@@ -116,6 +143,18 @@ __attribute__((target("avx2,f16c,fma"))) float F16cDistance(const uint16_t* a, c
   return Finish(sab, sa2, sb2);
 }
 
+__attribute__((target("avx2,f16c,fma"))) void F16cFloatsToF16(const float* in, size_t count,
+                                                               uint16_t* out) {
+  const __m256 low = _mm256_set1_ps(-kMaxHalf), high = _mm256_set1_ps(kMaxHalf);
+  size_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __m256 clamped = _mm256_min_ps(_mm256_max_ps(_mm256_loadu_ps(in + i), low), high);
+    const __m128i half = _mm256_cvtps_ph(clamped, _MM_FROUND_TO_NEAREST_INT);
+    std::memcpy(out + i, &half, sizeof(half));
+  }
+  for (; i < count; ++i) out[i] = FloatToHalf(in[i]);
+}
+
 // F16C is read from CPUID leaf 1 (ECX bit 29): clang's __builtin_cpu_supports
 // does not know "f16c".
 bool CpuidHasF16c() {
@@ -131,6 +170,13 @@ bool HasF16c() {
 #endif
 
 }  // namespace
+
+void FloatsToF16(const float* in, size_t count, uint16_t* out) {
+#if defined(__x86_64__)
+  if (HasF16c()) return F16cFloatsToF16(in, count, out);
+#endif
+  for (size_t i = 0; i < count; ++i) out[i] = FloatToHalf(in[i]);
+}
 
 float CosineDistanceF16(uintptr_t a, uintptr_t b, uintptr_t dimensions) {
   const auto* x = reinterpret_cast<const uint16_t*>(a);

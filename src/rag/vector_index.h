@@ -4,14 +4,14 @@
 // cache — so an index file that is missing, corrupt or made for another
 // embedder is simply rebuilt (rag/workspace_indexes.h does that).
 //
-// The implementation is usearch's HNSW graph with vectors stored as f16 (the
-// default) or i8 (half the memory; each vector scaled by its largest
-// component). On 10,000 384-d vectors both find 99% of the exact top 10 with
+// The implementation (rag/hnsw_index.h) is usearch's HNSW graph over
+// hearth's own vector storage, vectors stored as f16 (the default) or i8
+// (half the memory; each vector scaled by its largest component). On 10,000 384-d vectors both find 99% of the exact top 10 with
 // the default options (rag/vector_index_test.cc).
 //
 // Index file (Save / Open), all integers little-endian:
 //   offset  0  magic "HRTHVIDX"
-//           8  u32 format version (1)
+//           8  u32 format version (2)
 //          12  u32 header bytes H (a multiple of 64, so the payload is aligned)
 //          16  u32 dimensions
 //          20  u8 scalar (1 = f16, 2 = i8), u8 metric (1 = cosine), u16 zero
@@ -21,7 +21,8 @@
 //          48  32-byte SHA-256 of the header (with these 32 bytes zero) and
 //              the payload
 //          80  the embedder id, then zeros up to H
-//           H  usearch's serialized index, P bytes; the file is H + P bytes.
+//           H  the graph, then the vectors in slot order (rag/hnsw_index.h),
+//              P bytes; the file is H + P bytes.
 //
 // Thread-safety: thread-safe. Searches run concurrently with each other and
 // with Save; Add, AddBatch and Remove are exclusive (a std::shared_mutex).

@@ -22,7 +22,9 @@
 
 namespace hearth::internal {
 
-inline constexpr uint32_t kIndexFormatVersion = 1;
+// 2: hearth's graph-and-vectors payload (rag/hnsw_index.h); 1 was usearch's
+// index_dense, which is read no more (the index is rebuilt).
+inline constexpr uint32_t kIndexFormatVersion = 2;
 inline constexpr size_t kIndexHeaderFixedBytes = 80;
 inline constexpr size_t kIndexChecksumOffset = 48;
 inline constexpr size_t kMaxEmbedderIdBytes = 1024;

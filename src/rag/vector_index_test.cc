@@ -6,7 +6,9 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <string>
@@ -15,6 +17,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/digest.h"
+#include "usearch/index.hpp"
 
 namespace hearth {
 namespace {
@@ -410,6 +414,149 @@ TEST_F(VectorIndexTest, ConcurrentSearchesWhileAdding) {
   for (std::thread& thread : searchers) thread.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(index->size(), 3000u);
+}
+
+TEST_F(VectorIndexTest, RemovedSlotsAreReusedAndNeverReturned) {
+  const std::vector<float> data = RandomVectors(3000, kDims, 15);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 2000, VectorScalar::kF16);
+  const size_t memory_when_full = index->memory_bytes();
+  for (uint64_t key = 0; key < 2000; key += 2) ASSERT_TRUE(index->Remove(key).ok());
+  EXPECT_EQ(index->size(), 1000u);
+  for (size_t q = 0; q < 2000; q += 37) {
+    const StatusOr<std::vector<VectorMatch>> top = index->Search(Row(data, q), 10);
+    ASSERT_TRUE(top.ok());
+    ASSERT_EQ(top->size(), 10u);
+    for (const VectorMatch& match : *top) EXPECT_EQ(match.key % 2, 1u) << match.key;
+  }
+  // New keys fill the removed slots: the index does not grow.
+  for (uint64_t key = 2000; key < 3000; ++key) ASSERT_TRUE(index->Add(key, Row(data, key)).ok());
+  EXPECT_EQ(index->size(), 2000u);
+  EXPECT_LE(index->memory_bytes(), memory_when_full + memory_when_full / 50);
+  size_t found_self = 0;
+  for (uint64_t key = 2000; key < 3000; key += 10) {
+    const StatusOr<std::vector<VectorMatch>> top = index->Search(Row(data, key), 1);
+    ASSERT_TRUE(top.ok());
+    found_self += !top->empty() && (*top)[0].key == key;
+  }
+  EXPECT_GE(found_self, 95u);  // of 100: a reused slot is linked by its new vector
+}
+
+TEST_F(VectorIndexTest, RemovedSlotsSurviveSaveAndOpen) {
+  const std::vector<float> data = RandomVectors(600, kDims, 16);
+  const std::unique_ptr<VectorIndex> index = Filled(data, 500, VectorScalar::kI8);
+  for (uint64_t key = 0; key < 500; key += 5) ASSERT_TRUE(index->Remove(key).ok());
+  const std::filesystem::path path = dir_ / "removed.usearch";
+  ASSERT_TRUE(index->Save(path, {.embedder_id = "sha256-abc"}).ok());
+  const VectorIndexExpectation expected{
+      .embedder_id = "sha256-abc", .dimensions = kDims, .scalar = VectorScalar::kI8};
+  for (VectorIndexOpenMode mode : {VectorIndexOpenMode::kLoad, VectorIndexOpenMode::kMemoryMap}) {
+    StatusOr<std::unique_ptr<VectorIndex>> opened = VectorIndex::Open(path, expected, mode);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_EQ((*opened)->size(), 400u);
+    EXPECT_FALSE((*opened)->Contains(5));
+    EXPECT_TRUE((*opened)->Contains(6));
+    const StatusOr<std::vector<VectorMatch>> top = (*opened)->Search(Row(data, 10), 20);
+    ASSERT_TRUE(top.ok());
+    for (const VectorMatch& match : *top) EXPECT_NE(match.key % 5, 0u) << match.key;
+  }
+  StatusOr<std::unique_ptr<VectorIndex>> loaded = VectorIndex::Open(path, expected);
+  ASSERT_TRUE(loaded.ok());
+  const size_t memory = (*loaded)->memory_bytes();
+  for (uint64_t key = 500; key < 600; ++key) ASSERT_TRUE((*loaded)->Add(key, Row(data, key)).ok());
+  EXPECT_EQ((*loaded)->size(), 500u);
+  EXPECT_LE((*loaded)->memory_bytes(), memory + memory / 50);
+}
+
+TEST_F(VectorIndexTest, FileOfTheFormerFormatIsFailedPrecondition) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(20, kDims, 17), 20);
+  std::vector<char> bytes = ReadAll(path);
+  bytes[8] = 1;  // format version 1: usearch's index_dense payload
+  WriteAll(path, bytes);
+  const auto opened = VectorIndex::Open(path, expected_);
+  EXPECT_EQ(opened.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(opened.status().message(), HasSubstr("format version 1"));
+}
+
+// A payload whose checksum is right but whose contents do not hold together
+// (not something Save writes; a bug or a hand-made file) is refused too.
+class CraftedIndexFileTest : public VectorIndexTest {
+ protected:
+  // Applies `change` to the payload of the saved index at `path`, then
+  // writes the payload size and checksum that match it.
+  void RewritePayload(const std::filesystem::path& path,
+                      const std::function<void(std::vector<uint8_t>&)>& change) {
+    const std::vector<char> file = ReadAll(path);
+    uint32_t header_bytes = 0;
+    std::memcpy(&header_bytes, file.data() + 12, sizeof(header_bytes));
+    std::vector<uint8_t> header(file.begin(), file.begin() + header_bytes);
+    std::vector<uint8_t> payload(file.begin() + header_bytes, file.end());
+    change(payload);
+    const uint64_t payload_bytes = payload.size();
+    std::memcpy(header.data() + 32, &payload_bytes, sizeof(payload_bytes));
+    std::fill(header.begin() + 48, header.begin() + 80, 0);
+    Sha256 hasher;
+    hasher.Update(header);
+    hasher.Update(payload);
+    const Digest digest = hasher.Finish();
+    std::copy(digest.sha256.begin(), digest.sha256.end(), header.begin() + 48);
+    std::vector<char> out(header.begin(), header.end());
+    out.insert(out.end(), payload.begin(), payload.end());
+    WriteAll(path, out);
+  }
+
+  void ExpectCorrupt(const std::filesystem::path& path, const std::string& what) {
+    for (VectorIndexOpenMode mode : {VectorIndexOpenMode::kLoad, VectorIndexOpenMode::kMemoryMap}) {
+      const auto opened = VectorIndex::Open(path, expected_, mode);
+      EXPECT_EQ(opened.status().code(), StatusCode::kInternal);
+      EXPECT_THAT(opened.status().message(), HasSubstr("is corrupt: " + what));
+    }
+  }
+};
+
+TEST_F(CraftedIndexFileTest, EntryPointPastTheLastVector) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 18), 50);
+  RewritePayload(path, [](std::vector<uint8_t>& payload) {
+    unum::usearch::index_serialized_header_t graph;
+    std::memcpy(&graph, payload.data(), sizeof(graph));
+    graph.entry_slot = graph.size;
+    std::memcpy(payload.data(), &graph, sizeof(graph));
+  });
+  ExpectCorrupt(path, "the graph's entry point is out of range");
+}
+
+TEST_F(CraftedIndexFileTest, VectorsMissingAfterTheGraph) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 19), 50);
+  RewritePayload(path, [](std::vector<uint8_t>& payload) {
+    payload.resize(payload.size() - kDims * sizeof(uint16_t));  // one f16 vector fewer
+  });
+  ExpectCorrupt(path, "its graph of 50 vectors is followed by");
+}
+
+TEST_F(CraftedIndexFileTest, LinkPastTheLastVector) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 21), 50);
+  RewritePayload(path, [](std::vector<uint8_t>& payload) {
+    // usearch's layout: its header, a 2-byte level per node, then node 0:
+    // an 8-byte key, its 2-byte level, a u32 count of base-level links and
+    // the links (u32 slots).
+    const size_t node0 = sizeof(unum::usearch::index_serialized_header_t) + 50 * 2;
+    uint32_t links = 0;
+    std::memcpy(&links, payload.data() + node0 + 10, sizeof(links));
+    ASSERT_GT(links, 0u);
+    const uint32_t past_the_end = 50;
+    std::memcpy(payload.data() + node0 + 14, &past_the_end, sizeof(past_the_end));
+  });
+  ExpectCorrupt(path, "a link points past the last vector");
+}
+
+TEST_F(CraftedIndexFileTest, ImpossibleGraphSize) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 20), 50);
+  RewritePayload(path, [](std::vector<uint8_t>& payload) {
+    unum::usearch::index_serialized_header_t graph;
+    std::memcpy(&graph, payload.data(), sizeof(graph));
+    graph.size = uint64_t{1} << 40;
+    std::memcpy(payload.data(), &graph, sizeof(graph));
+  });
+  ExpectCorrupt(path, "the graph claims");
 }
 
 }  // namespace
