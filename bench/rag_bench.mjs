@@ -122,7 +122,28 @@ function report(flags, glueReady, pairs) {
   row('prompt tokens', h((x) => x.answer.usage.prompt_tokens), g((x) => x.prompt_tokens), 0);
   row('of them reused from the cache', h((x) => x.answer.usage.cached_prompt_tokens), g((x) => x.cached_tokens), 0);
   row('generated tokens', h((x) => x.answer.usage.generated_tokens), g((x) => x.generated_tokens), 0);
+  reportPairs(pairs);
   console.log(`\n**hearth / glue, total: ${ratio.toFixed(3)}** (target ≤ 1.0: ${ratio <= 1 ? 'met' : '**not met**'})`);
+}
+
+// Each pair's prefill per token it had to compute (prompt tokens not reused
+// from the cache): the pairs ask different questions, so their prompts
+// differ in size, and medians over pairs do not compare equal work.
+function reportPairs(pairs) {
+  console.log('\n| pair | hearth: new prompt tokens | prefill ms | ms per token | ' +
+              'glue: new prompt tokens | prefill ms | ms per token | hearth / glue per token |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const ratios = [];
+  pairs.forEach((pair, i) => {
+    const hearthNew = pair.hearth.answer.usage.prompt_tokens - pair.hearth.answer.usage.cached_prompt_tokens;
+    const glueNew = pair.glue.prompt_tokens - pair.glue.cached_tokens;
+    const hearthPer = pair.hearth.answer.trace.prefill_ms / hearthNew;
+    const gluePer = pair.glue.prefill_ms / glueNew;
+    ratios.push(hearthPer / gluePer);
+    console.log(`| ${i + 1} | ${hearthNew} | ${pair.hearth.answer.trace.prefill_ms.toFixed(0)} | ${hearthPer.toFixed(2)} | ` +
+                `${glueNew} | ${pair.glue.prefill_ms.toFixed(0)} | ${gluePer.toFixed(2)} | ${(hearthPer / gluePer).toFixed(3)} |`);
+  });
+  console.log(`\nPrefill per computed token, hearth / glue: median ${median(ratios).toFixed(3)}.`);
 }
 
 async function main() {

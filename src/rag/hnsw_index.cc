@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <string>
 #include <thread>
 #include <utility>
@@ -149,8 +150,12 @@ Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem:
   us::index_serialized_header_t header;
   if (payload.size() < sizeof(header)) return Corrupt(path, "the payload has no graph header");
   std::memcpy(&header, payload.data(), sizeof(header));
-  if (header.size > std::numeric_limits<uint32_t>::max()) {
-    return Corrupt(path, "the graph claims " + std::to_string(header.size) + " vectors");
+  // Every node takes its 2-byte level and more: a count the payload cannot
+  // hold is refused before usearch allocates for it.
+  if (header.size > std::numeric_limits<uint32_t>::max() ||
+      header.size > (payload.size() - sizeof(header)) / 2) {
+    return Corrupt(path, "the graph claims " + std::to_string(header.size) + " vectors in " +
+                             std::to_string(payload.size()) + " bytes");
   }
   if (header.size == 0) return OkStatus();
   if (header.connectivity < 2 || header.connectivity > kMaxConnectivity ||

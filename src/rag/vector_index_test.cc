@@ -549,14 +549,17 @@ TEST_F(CraftedIndexFileTest, LinkPastTheLastVector) {
 }
 
 TEST_F(CraftedIndexFileTest, ImpossibleGraphSize) {
-  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 20), 50);
-  RewritePayload(path, [](std::vector<uint8_t>& payload) {
-    unum::usearch::index_serialized_header_t graph;
-    std::memcpy(&graph, payload.data(), sizeof(graph));
-    graph.size = uint64_t{1} << 40;
-    std::memcpy(payload.data(), &graph, sizeof(graph));
-  });
-  ExpectCorrupt(path, "the graph claims");
+  // More nodes than a u32 slot can number, and more than the payload holds.
+  for (uint64_t claimed : {uint64_t{1} << 40, uint64_t{1000000}}) {
+    const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 20), 50);
+    RewritePayload(path, [claimed](std::vector<uint8_t>& payload) {
+      unum::usearch::index_serialized_header_t graph;
+      std::memcpy(&graph, payload.data(), sizeof(graph));
+      graph.size = claimed;
+      std::memcpy(payload.data(), &graph, sizeof(graph));
+    });
+    ExpectCorrupt(path, "the graph claims " + std::to_string(claimed) + " vectors");
+  }
 }
 
 }  // namespace
