@@ -166,6 +166,15 @@ Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem:
   if (header.max_level > kMaxLevel || header.entry_slot >= header.size) {
     return Corrupt(path, "the graph's entry point is out of range");
   }
+  // Each node's level sets its size in the file and in memory.
+  const std::span<const uint8_t> levels = payload.subspan(sizeof(header), header.size * 2);
+  for (size_t i = 0; i < header.size; ++i) {
+    int16_t level;
+    std::memcpy(&level, levels.data() + i * 2, sizeof(level));
+    if (level < 0 || static_cast<uint64_t>(level) > header.max_level) {
+      return Corrupt(path, "node " + std::to_string(i) + "'s level is out of range");
+    }
+  }
   return OkStatus();
 }
 

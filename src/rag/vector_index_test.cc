@@ -548,6 +548,18 @@ TEST_F(CraftedIndexFileTest, LinkPastTheLastVector) {
   ExpectCorrupt(path, "a link points past the last vector");
 }
 
+TEST_F(CraftedIndexFileTest, NodeLevelOutOfRange) {
+  for (int16_t level : {int16_t{-1}, int16_t{100}}) {
+    const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 22), 50);
+    RewritePayload(path, [level](std::vector<uint8_t>& payload) {
+      // The levels follow usearch's header, 2 bytes per node.
+      std::memcpy(payload.data() + sizeof(unum::usearch::index_serialized_header_t) + 2 * 7,
+                  &level, sizeof(level));
+    });
+    ExpectCorrupt(path, "node 7's level is out of range");
+  }
+}
+
 TEST_F(CraftedIndexFileTest, ImpossibleGraphSize) {
   // More nodes than a u32 slot can number, and more than the payload holds.
   for (uint64_t claimed : {uint64_t{1} << 40, uint64_t{1000000}}) {
