@@ -144,6 +144,19 @@ class PayloadWriter {
   Status status_;
 };
 
+// Whether none of `count` IEEE halves at `bytes` is infinite or NaN (all
+// exponent bits set); Save never writes one (inputs are finite and clamped).
+bool AllFiniteHalves(const uint8_t* bytes, size_t count) {
+  constexpr uint16_t kExponent = 0x7C00;
+  uint16_t any_all_ones = 0;
+  for (size_t i = 0; i < count; ++i) {
+    uint16_t half;
+    std::memcpy(&half, bytes + i * sizeof(half), sizeof(half));
+    any_all_ones |= static_cast<uint16_t>((half & kExponent) == kExponent);
+  }
+  return any_all_ones == 0;
+}
+
 // The graph's own header at the start of the payload, checked before usearch
 // reads the rest (it trusts what it reads).
 Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem::path& path) {
@@ -173,6 +186,10 @@ Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem:
     std::memcpy(&level, levels.data() + i * 2, sizeof(level));
     if (level < 0 || static_cast<uint64_t>(level) > header.max_level) {
       return Corrupt(path, "node " + std::to_string(i) + "'s level is out of range");
+    }
+    // Searches start at the entry point on the top level.
+    if (i == header.entry_slot && static_cast<uint64_t>(level) != header.max_level) {
+      return Corrupt(path, "the graph's entry point is not on its top level");
     }
   }
   return OkStatus();
@@ -278,6 +295,9 @@ StatusOr<std::unique_ptr<HnswIndex>> HnswIndex::Open(us::memory_mapped_file_t fi
                              " bytes, not the vectors' " + std::to_string(slots * bytes_per_vector));
   }
   const uint8_t* stored = payload.data() + graph_bytes;
+  if (scalar == VectorScalar::kF16 && !AllFiniteHalves(stored, slots * dimensions)) {
+    return Corrupt(path, "a stored vector has a value that is not a finite number");
+  }
   if (mode == VectorIndexOpenMode::kMemoryMap) {
     index->vectors_.View(stored, slots);
     index->vectors_file_ = std::move(file);
@@ -319,6 +339,10 @@ Status HnswIndex::IndexLoadedSlots(const std::filesystem::path& path) {
       if (neighbors.size() > limit) return Corrupt(path, "a node has too many links");
       for (auto it = neighbors.begin(); it != neighbors.end(); ++it) {
         if (it.slot() >= slots) return Corrupt(path, "a link points past the last vector");
+        // A search on this level reads the target's links on it.
+        if (at_level > 0 && graph_.level_of(it.slot()) < at_level) {
+          return Corrupt(path, "a link leads to a node below its level");
+        }
       }
     }
   }

@@ -524,6 +524,17 @@ TEST_F(CraftedIndexFileTest, EntryPointPastTheLastVector) {
   ExpectCorrupt(path, "the graph's entry point is out of range");
 }
 
+TEST_F(CraftedIndexFileTest, EntryPointBelowTheTopLevel) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 24), 50);
+  RewritePayload(path, [](std::vector<uint8_t>& payload) {
+    unum::usearch::index_serialized_header_t graph;
+    std::memcpy(&graph, payload.data(), sizeof(graph));
+    graph.max_level += 5;  // searches would read links the entry node does not have
+    std::memcpy(payload.data(), &graph, sizeof(graph));
+  });
+  ExpectCorrupt(path, "the graph's entry point is not on its top level");
+}
+
 TEST_F(CraftedIndexFileTest, VectorsMissingAfterTheGraph) {
   const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 19), 50);
   RewritePayload(path, [](std::vector<uint8_t>& payload) {
@@ -558,6 +569,15 @@ TEST_F(CraftedIndexFileTest, NodeLevelOutOfRange) {
     });
     ExpectCorrupt(path, "node 7's level is out of range");
   }
+}
+
+TEST_F(CraftedIndexFileTest, StoredVectorThatIsNotFinite) {
+  const std::filesystem::path path = SavedIndex(RandomVectors(50, kDims, 23), 50);
+  RewritePayload(path, [](std::vector<uint8_t>& payload) {
+    const uint16_t nan = 0x7E00;  // an f16 NaN, in the last stored vector
+    std::memcpy(payload.data() + payload.size() - 2, &nan, sizeof(nan));
+  });
+  ExpectCorrupt(path, "a stored vector has a value that is not a finite number");
 }
 
 TEST_F(CraftedIndexFileTest, ImpossibleGraphSize) {
