@@ -290,9 +290,10 @@ StatusOr<std::unique_ptr<HnswIndex>> HnswIndex::Open(us::memory_mapped_file_t fi
   const size_t bytes_per_vector = index->vectors_.bytes_per_vector();
   if (payload.size() < graph_bytes || (payload.size() - graph_bytes) / bytes_per_vector != slots ||
       (payload.size() - graph_bytes) % bytes_per_vector != 0) {
+    const size_t after_graph = payload.size() - std::min(graph_bytes, payload.size());
     return Corrupt(path, "its graph of " + std::to_string(slots) + " vectors is followed by " +
-                             std::to_string(payload.size() - std::min(graph_bytes, payload.size())) +
-                             " bytes, not the vectors' " + std::to_string(slots * bytes_per_vector));
+                             std::to_string(after_graph) + " bytes, not the vectors' " +
+                             std::to_string(slots * bytes_per_vector));
   }
   const uint8_t* stored = payload.data() + graph_bytes;
   if (scalar == VectorScalar::kF16 && !AllFiniteHalves(stored, slots * dimensions)) {

@@ -55,7 +55,8 @@ std::vector<uint8_t> ReadAll(const std::filesystem::path& path) {
 
 void WriteAll(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 // A saved index of `count` random vectors with every `removal_step`-th key removed.
@@ -109,7 +110,8 @@ void CheckOpened(const VectorIndex& index, hearth::VectorScalar scalar) {
   }
   const std::filesystem::path copy = TempPath("copy");
   Check(index.Save(copy, {.embedder_id = "fuzz"}).ok());
-  auto again = VectorIndex::Open(copy, {.embedder_id = "fuzz", .dimensions = kDims, .scalar = scalar});
+  auto again =
+      VectorIndex::Open(copy, {.embedder_id = "fuzz", .dimensions = kDims, .scalar = scalar});
   Check(again.ok());
   Check((*again)->Keys() == keys);
   std::filesystem::remove(copy);
@@ -126,7 +128,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::filesystem::path path = TempPath("edited");
   WriteAll(path, file);
   for (auto mode : {hearth::VectorIndexOpenMode::kLoad, hearth::VectorIndexOpenMode::kMemoryMap}) {
-    auto opened = VectorIndex::Open(path, {.embedder_id = "fuzz", .dimensions = kDims, .scalar = scalar}, mode);
+    auto opened = VectorIndex::Open(
+        path, {.embedder_id = "fuzz", .dimensions = kDims, .scalar = scalar}, mode);
     if (opened.ok()) {
       CheckOpened(**opened, scalar);
     } else {
