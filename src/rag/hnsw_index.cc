@@ -49,18 +49,8 @@ bool Distinct(std::span<const uint64_t> keys) {
   return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
 }
 
-// usearch's error_t throws from its destructor unless its message is taken.
-std::string TakeError(us::error_t& error) {
-  const char* message = error.release();
-  return message != nullptr ? message : "unknown usearch error";
-}
-
 size_t BytesPerVector(size_t dimensions, VectorScalar scalar) {
   return scalar == VectorScalar::kI8 ? dimensions : dimensions * sizeof(uint16_t);
-}
-
-Status Corrupt(const std::filesystem::path& path, const std::string& what) {
-  return InternalError("index file " + path.string() + " is corrupt: " + what);
 }
 
 // A vector measured against the stored ones that is not one of them: a
@@ -106,6 +96,22 @@ void QuantizeI8(const float* vector, size_t dimensions, uint8_t* out) {
     const auto level = static_cast<int8_t>(std::lround(vector[i] * scale));
     std::memcpy(out + i, &level, 1);
   }
+}
+
+// Whether `vector` has `dimensions` finite values; `what` names it in the
+// InvalidArgument error.
+Status CheckVector(std::span<const float> vector, size_t dimensions, std::string_view what) {
+  if (vector.size() != dimensions) {
+    return InvalidArgumentError(std::string(what) + " has " + std::to_string(vector.size()) +
+                                " dimensions; the index holds " + std::to_string(dimensions) +
+                                "-dimensional vectors");
+  }
+  for (float value : vector) {
+    if (!std::isfinite(value)) {
+      return InvalidArgumentError(std::string(what) + " has a value that is not a finite number");
+    }
+  }
+  return OkStatus();
 }
 
 // Appends the payload to the file through a buffer, hashing it on the way.
@@ -161,23 +167,23 @@ bool AllFiniteHalves(const uint8_t* bytes, size_t count) {
 // reads the rest (it trusts what it reads).
 Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem::path& path) {
   us::index_serialized_header_t header;
-  if (payload.size() < sizeof(header)) return Corrupt(path, "the payload has no graph header");
+  if (payload.size() < sizeof(header)) return CorruptIndexError(path, "the payload has no graph header");
   std::memcpy(&header, payload.data(), sizeof(header));
   // Every node takes its 2-byte level and more: a count the payload cannot
   // hold is refused before usearch allocates for it.
   if (header.size > std::numeric_limits<uint32_t>::max() ||
       header.size > (payload.size() - sizeof(header)) / 2) {
-    return Corrupt(path, "the graph claims " + std::to_string(header.size) + " vectors in " +
+    return CorruptIndexError(path, "the graph claims " + std::to_string(header.size) + " vectors in " +
                              std::to_string(payload.size()) + " bytes");
   }
   if (header.size == 0) return OkStatus();
   if (header.connectivity < 2 || header.connectivity > kMaxConnectivity ||
       header.connectivity_base < header.connectivity ||
       header.connectivity_base > 2 * kMaxConnectivity) {
-    return Corrupt(path, "the graph's connectivity is out of range");
+    return CorruptIndexError(path, "the graph's connectivity is out of range");
   }
   if (header.max_level > kMaxLevel || header.entry_slot >= header.size) {
-    return Corrupt(path, "the graph's entry point is out of range");
+    return CorruptIndexError(path, "the graph's entry point is out of range");
   }
   // Each node's level sets its size in the file and in memory.
   const std::span<const uint8_t> levels = payload.subspan(sizeof(header), header.size * 2);
@@ -185,11 +191,11 @@ Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem:
     int16_t level;
     std::memcpy(&level, levels.data() + i * 2, sizeof(level));
     if (level < 0 || static_cast<uint64_t>(level) > header.max_level) {
-      return Corrupt(path, "node " + std::to_string(i) + "'s level is out of range");
+      return CorruptIndexError(path, "node " + std::to_string(i) + "'s level is out of range");
     }
     // Searches start at the entry point on the top level.
     if (i == header.entry_slot && static_cast<uint64_t>(level) != header.max_level) {
-      return Corrupt(path, "the graph's entry point is not on its top level");
+      return CorruptIndexError(path, "the graph's entry point is not on its top level");
     }
   }
   return OkStatus();
@@ -197,18 +203,9 @@ Status CheckGraphHeader(std::span<const uint8_t> payload, const std::filesystem:
 
 }  // namespace
 
-Status CheckVector(std::span<const float> vector, size_t dimensions, std::string_view what) {
-  if (vector.size() != dimensions) {
-    return InvalidArgumentError(std::string(what) + " has " + std::to_string(vector.size()) +
-                                " dimensions; the index holds " + std::to_string(dimensions) +
-                                "-dimensional vectors");
-  }
-  for (float value : vector) {
-    if (!std::isfinite(value)) {
-      return InvalidArgumentError(std::string(what) + " has a value that is not a finite number");
-    }
-  }
-  return OkStatus();
+std::string TakeUsearchError(us::error_t& error) {
+  const char* message = error.release();
+  return message != nullptr ? message : "unknown usearch error";
 }
 
 HnswIndex::ContextPool::ContextPool() {
@@ -284,20 +281,20 @@ StatusOr<std::unique_ptr<HnswIndex>> HnswIndex::Open(us::memory_mapped_file_t fi
       return true;
     });
   }
-  if (read.error) return Corrupt(path, TakeError(read.error));
+  if (read.error) return CorruptIndexError(path, TakeUsearchError(read.error));
   const size_t slots = graph.size();
   const size_t graph_bytes = graph.serialized_length();
   const size_t bytes_per_vector = index->vectors_.bytes_per_vector();
   if (payload.size() < graph_bytes || (payload.size() - graph_bytes) / bytes_per_vector != slots ||
       (payload.size() - graph_bytes) % bytes_per_vector != 0) {
     const size_t after_graph = payload.size() - std::min(graph_bytes, payload.size());
-    return Corrupt(path, "its graph of " + std::to_string(slots) + " vectors is followed by " +
+    return CorruptIndexError(path, "its graph of " + std::to_string(slots) + " vectors is followed by " +
                              std::to_string(after_graph) + " bytes, not the vectors' " +
                              std::to_string(slots * bytes_per_vector));
   }
   const uint8_t* stored = payload.data() + graph_bytes;
   if (scalar == VectorScalar::kF16 && !AllFiniteHalves(stored, slots * dimensions)) {
-    return Corrupt(path, "a stored vector has a value that is not a finite number");
+    return CorruptIndexError(path, "a stored vector has a value that is not a finite number");
   }
   if (mode == VectorIndexOpenMode::kMemoryMap) {
     index->vectors_.View(stored, slots);
@@ -305,11 +302,7 @@ StatusOr<std::unique_ptr<HnswIndex>> HnswIndex::Open(us::memory_mapped_file_t fi
     index->read_only_ = true;
   } else {
     RETURN_IF_ERROR(index->Reserve(slots));
-    for (size_t first = 0; first < slots; first += kSlotVectorsPerSegment) {
-      const size_t run = std::min(kSlotVectorsPerSegment, slots - first);
-      std::memcpy(index->vectors_.mutable_at(first), stored + first * bytes_per_vector,
-                  run * bytes_per_vector);
-    }
+    index->vectors_.CopyIn(stored, slots);
   }
   index->removed_.assign((std::max(slots, graph.capacity()) + 63) / 64, 0);
   RETURN_IF_ERROR(index->IndexLoadedSlots(path));
@@ -329,20 +322,20 @@ Status HnswIndex::IndexLoadedSlots(const std::filesystem::path& path) {
       free_slots_.push_back(slot);
       removed_[slot / 64] |= uint64_t{1} << (slot % 64);
     } else if (!slots_.emplace(key, slot).second) {
-      return Corrupt(path, "key " + std::to_string(key) + " is stored twice");
+      return CorruptIndexError(path, "key " + std::to_string(key) + " is stored twice");
     }
     const size_t level = graph_.level_of(slot);
-    if (level > top_level) return Corrupt(path, "a node is above the graph's top level");
+    if (level > top_level) return CorruptIndexError(path, "a node is above the graph's top level");
     for (size_t at_level = 0; at_level <= level; ++at_level) {
       const Graph::neighbors_view_t neighbors = graph_.neighbors(slot, at_level);
       const size_t limit =
           at_level == 0 ? graph_.config().connectivity_base : graph_.config().connectivity;
-      if (neighbors.size() > limit) return Corrupt(path, "a node has too many links");
+      if (neighbors.size() > limit) return CorruptIndexError(path, "a node has too many links");
       for (auto it = neighbors.begin(); it != neighbors.end(); ++it) {
-        if (it.slot() >= slots) return Corrupt(path, "a link points past the last vector");
+        if (it.slot() >= slots) return CorruptIndexError(path, "a link points past the last vector");
         // A search on this level reads the target's links on it.
         if (at_level > 0 && graph_.level_of(it.slot()) < at_level) {
-          return Corrupt(path, "a link leads to a node below its level");
+          return CorruptIndexError(path, "a link leads to a node below its level");
         }
       }
     }
@@ -488,7 +481,7 @@ Status HnswIndex::AppendToGraph(uint64_t key, std::span<const uint8_t> stored, s
       graph_.add(key, Probe{stored.data()}, metric, config, [&](const Graph::member_ref_t& member) {
         std::memcpy(vectors_.mutable_at(member.slot), stored.data(), stored.size());
       });
-  if (added.error) return InternalError("usearch add failed: " + TakeError(added.error));
+  if (added.error) return InternalError("usearch add failed: " + TakeUsearchError(added.error));
   return OkStatus();
 }
 
@@ -503,7 +496,7 @@ Status HnswIndex::ReuseSlot(uint64_t key, std::span<const uint8_t> stored) {
   const SlotMetric metric(vectors_, scalar_, dimensions_);
   Graph::add_result_t updated =
       graph_.update(graph_.iterator_at(slot), key, Probe{stored.data()}, metric, config);
-  if (updated.error) return InternalError("usearch update failed: " + TakeError(updated.error));
+  if (updated.error) return InternalError("usearch update failed: " + TakeUsearchError(updated.error));
   free_slots_.pop_back();
   removed_[slot / 64] &= ~(uint64_t{1} << (slot % 64));
   slots_.emplace(key, slot);
@@ -560,7 +553,7 @@ StatusOr<std::vector<VectorMatch>> HnswIndex::Search(std::span<const float> quer
                               return !IsRemoved(member.slot) &&
                                      (!filter || filter(static_cast<uint64_t>(member.key)));
                             });
-    if (result.error) return InternalError("usearch search failed: " + TakeError(result.error));
+    if (result.error) return InternalError("usearch search failed: " + TakeUsearchError(result.error));
     std::vector<VectorMatch> matches;
     matches.reserve(result.size());
     for (size_t i = 0; i < result.size(); ++i) {
@@ -633,7 +626,7 @@ Status HnswIndex::Save(const std::filesystem::path& path, const VectorIndexHeade
   us::serialization_result_t saved = graph_.save_to_stream(
       [&](const void* data, size_t length) { return payload.Append(data, length); });
   RETURN_IF_ERROR(payload.Flush());
-  if (saved.error) return InternalError("usearch could not serialize: " + TakeError(saved.error));
+  if (saved.error) return InternalError("usearch could not serialize: " + TakeUsearchError(saved.error));
   vectors_.ForEachRun(slots, [&](std::span<const uint8_t> run) {
     return payload.Append(run.data(), run.size());
   });

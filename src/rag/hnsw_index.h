@@ -31,7 +31,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <span>
-#include <string_view>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -47,9 +47,9 @@ namespace hearth::internal {
 // Searches that can run at once; more wait for a context.
 inline constexpr size_t kSearchContexts = 16;
 
-// Whether `vector` has `dimensions` finite values; `what` names it in the
-// InvalidArgument error.
-Status CheckVector(std::span<const float> vector, size_t dimensions, std::string_view what);
+// The message of a usearch error, taken (usearch's error_t throws from its
+// destructor unless its message is taken).
+std::string TakeUsearchError(unum::usearch::error_t& error);
 
 class HnswIndex final : public VectorIndex {
  public:

@@ -1,6 +1,7 @@
 #include "rag/slot_vectors.h"
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 namespace hearth::internal {
@@ -39,6 +40,13 @@ void SlotVectors::View(const uint8_t* data, size_t count) {
   }
   capacity_ = count;
   viewed_ = true;
+}
+
+void SlotVectors::CopyIn(const uint8_t* data, size_t count) {
+  for (size_t first = 0; first < count; first += kSlotVectorsPerSegment) {
+    const size_t run = std::min(kSlotVectorsPerSegment, count - first);
+    std::memcpy(mutable_at(first), data + first * bytes_per_vector_, run * bytes_per_vector_);
+  }
 }
 
 bool SlotVectors::ForEachRun(size_t count,

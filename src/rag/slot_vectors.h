@@ -48,6 +48,10 @@ class SlotVectors {
   // Writable only when owned (!viewed()).
   uint8_t* mutable_at(size_t slot) { return const_cast<uint8_t*>(at(slot)); }
 
+  // Copies `count` (<= capacity()) vectors laid end to end at `data` into
+  // slots 0..count-1. Owned storage only.
+  void CopyIn(const uint8_t* data, size_t count);
+
   // Calls `write` with the vectors of slots 0..count-1 in order, as few
   // contiguous runs as the segments allow; stops at the first false.
   bool ForEachRun(size_t count, const std::function<bool(std::span<const uint8_t>)>& write) const;

@@ -17,12 +17,6 @@ namespace us = unum::usearch;
 
 constexpr size_t kMaxDimensions = 16384;
 
-// usearch's error_t throws from its destructor unless its message is taken.
-std::string TakeError(us::error_t& error) {
-  const char* message = error.release();
-  return message != nullptr ? message : "unknown usearch error";
-}
-
 Status CheckOptions(const VectorIndexOptions& options) {
   if (options.dimensions == 0 || options.dimensions > kMaxDimensions) {
     return InvalidArgumentError("vector index dimensions must be 1.." +
@@ -58,7 +52,7 @@ Status CheckChecksum(std::span<const uint8_t> file, const internal::IndexFileHea
   internal::HashIndexHeader(file.first(header.header_bytes), hasher);
   hasher.Update(file.subspan(header.header_bytes));
   if (hasher.Finish().sha256 == header.checksum) return OkStatus();
-  return InternalError("index file " + path.string() + " is corrupt: checksum mismatch");
+  return internal::CorruptIndexError(path, "checksum mismatch");
 }
 
 StatusOr<std::unique_ptr<VectorIndex>> OpenChecked(const std::filesystem::path& path,
@@ -68,7 +62,7 @@ StatusOr<std::unique_ptr<VectorIndex>> OpenChecked(const std::filesystem::path& 
   us::memory_mapped_file_t file(path_text.c_str());
   us::serialization_result_t mapped = file.open_if_not();
   if (mapped.error) {
-    return InternalError("cannot map index file " + path_text + ": " + TakeError(mapped.error));
+    return InternalError("cannot map index file " + path_text + ": " + internal::TakeUsearchError(mapped.error));
   }
   const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(file.data()), file.size());
   ASSIGN_OR_RETURN(const internal::IndexFileHeader header,
@@ -107,12 +101,12 @@ StatusOr<std::unique_ptr<VectorIndex>> VectorIndex::Open(const std::filesystem::
     return NotFoundError("index file " + path.string() + " does not exist");
   }
   if (std::filesystem::file_size(path, error) == 0) {
-    return InternalError("index file " + path.string() + " is corrupt: it is empty");
+    return internal::CorruptIndexError(path, "it is empty");
   }
   try {
     return OpenChecked(path, expected, mode);
   } catch (const std::exception& e) {
-    return InternalError("index file " + path.string() + " is corrupt: " + e.what());
+    return internal::CorruptIndexError(path, e.what());
   }
 }
 

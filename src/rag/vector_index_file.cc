@@ -18,11 +18,11 @@ constexpr char kMagic[8] = {'H', 'R', 'T', 'H', 'V', 'I', 'D', 'X'};
 constexpr uint8_t kMetricCosine = 1;
 constexpr size_t kHeaderAlignment = 64;
 
-Status Corrupt(const std::filesystem::path& path, const std::string& what) {
+}  // namespace
+
+Status CorruptIndexError(const std::filesystem::path& path, const std::string& what) {
   return InternalError("index file " + path.string() + " is corrupt: " + what);
 }
-
-}  // namespace
 
 std::vector<uint8_t> EncodeIndexHeader(const IndexFileHeader& header) {
   const size_t used = kIndexHeaderFixedBytes + header.embedder_id.size();
@@ -46,11 +46,11 @@ std::vector<uint8_t> EncodeIndexHeader(const IndexFileHeader& header) {
 StatusOr<IndexFileHeader> DecodeIndexHeader(std::span<const uint8_t> file,
                                             const std::filesystem::path& path) {
   if (file.size() < kIndexHeaderFixedBytes) {
-    return Corrupt(path, "the file has " + std::to_string(file.size()) +
+    return CorruptIndexError(path, "the file has " + std::to_string(file.size()) +
                              " bytes, fewer than a header (truncated?)");
   }
   if (std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
-    return Corrupt(path, "it does not start with hearth's index magic");
+    return CorruptIndexError(path, "it does not start with hearth's index magic");
   }
   const auto version = GetAt<uint32_t>(file, 8);
   if (version != kIndexFormatVersion) {
@@ -67,17 +67,17 @@ StatusOr<IndexFileHeader> DecodeIndexHeader(std::span<const uint8_t> file,
   const auto embedder_bytes = GetAt<uint32_t>(file, 40);
   if (scalar != static_cast<uint8_t>(VectorScalar::kF16) &&
       scalar != static_cast<uint8_t>(VectorScalar::kI8)) {
-    return Corrupt(path, "unknown scalar kind " + std::to_string(scalar));
+    return CorruptIndexError(path, "unknown scalar kind " + std::to_string(scalar));
   }
-  if (GetAt<uint8_t>(file, 21) != kMetricCosine) return Corrupt(path, "unknown metric");
+  if (GetAt<uint8_t>(file, 21) != kMetricCosine) return CorruptIndexError(path, "unknown metric");
   header.scalar = static_cast<VectorScalar>(scalar);
   if (embedder_bytes > kMaxEmbedderIdBytes ||
       kIndexHeaderFixedBytes + embedder_bytes > header.header_bytes ||
       header.header_bytes % kHeaderAlignment != 0 || header.header_bytes > file.size()) {
-    return Corrupt(path, "the header's lengths are inconsistent");
+    return CorruptIndexError(path, "the header's lengths are inconsistent");
   }
   if (file.size() - header.header_bytes != header.payload_bytes) {
-    return Corrupt(path, "the header announces " + std::to_string(header.payload_bytes) +
+    return CorruptIndexError(path, "the header announces " + std::to_string(header.payload_bytes) +
                              " bytes of index but the file holds " +
                              std::to_string(file.size() - header.header_bytes) + " (truncated?)");
   }

@@ -39,6 +39,10 @@ struct IndexFileHeader {
   std::array<uint8_t, 32> checksum{};
 };
 
+// Internal "index file <path> is corrupt: <what>", the error of every check
+// that refuses an index file's bytes.
+Status CorruptIndexError(const std::filesystem::path& path, const std::string& what);
+
 // The header bytes for `header` (header_bytes is computed and returned in
 // the encoding; the checksum field is written as given).
 std::vector<uint8_t> EncodeIndexHeader(const IndexFileHeader& header);
