@@ -8,6 +8,7 @@
 #include <exception>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
