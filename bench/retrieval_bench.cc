@@ -14,15 +14,17 @@
 //
 // Latency: N synthetic chunks (SciFact sentences drawn at random, so the
 // lexical indexes have realistic postings; random 384-d unit vectors in an
-// f16 VectorIndex) and the retrieval path without a model: the query vector
-// is given, ANN top 50 runs on a second thread while the LexicalIndex top 50
-// runs (through LexicalIndexes, as the Retriever does: it first checks the
-// change log), the lists are fused and the best 10 chunks are read back.
-// FTS5's top 50 for the same query is timed apart, as the "before". The
-// LexicalIndex is built the way a server rebuilds it, from the chunks in
-// SQLite. p50 / p95 over the queries, with build times and the lexical
-// index's memory. The query-embedding time of an embedder is measured
-// separately.
+// f16 VectorIndex) and the retriever's path in its order for this machine
+// (RetrieverOptionsFor): with --query-embedder, the query text is embedded
+// (first, unless cores are spare); then the ANN top 100 runs on a second
+// thread while the LexicalIndex top 100 runs (through LexicalIndexes, as
+// the Retriever does: it first checks the change log; split over threads
+// as the Retriever's options say), each list is cut to 50, the lists are
+// fused and the best 10 chunks are read back. Without an embedder the query
+// vector is given. FTS5's top 100 for the same query is timed apart, as the
+// "before". The LexicalIndex is built the way a server rebuilds it, from
+// the chunks in SQLite. p50 / p95 over the queries, with build times and
+// the lexical index's memory. The query embedding alone is also timed.
 //
 //   hearth-bench-retrieval --scifact DIR --vocab FILE [--embedder FILE]
 //                          [--query-embedder FILE] [--latency-n N[,N...]]
@@ -44,9 +46,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "app/retriever.h"
 #include "base/status.h"
 #include "base/status_macros.h"
 #include "bench/bench_flags.h"
@@ -72,6 +76,9 @@ constexpr size_t kEmbedBatch = 64;
 constexpr int32_t kContext = 512;
 constexpr size_t kQualityDepth = 300;  // chunks per list, enough for 100 documents
 constexpr size_t kLatencyDepth = 50;
+// What the retriever asks each index for at its default top_n of 50: twice
+// as many, leaving room for chunks of documents not yet ready.
+constexpr size_t kLatencyAsk = 2 * kLatencyDepth;
 constexpr size_t kLatencyDims = 384;
 constexpr size_t kChunksPerDocument = 10;
 constexpr size_t kInsertGroup = 500;  // documents per transaction
@@ -401,42 +408,52 @@ struct Timings {
   std::vector<double> fts, lexical, embed, ann, total;
 };
 
-// One query down the retrieval path; appends its times. With `embedder`
-// the vector thread first embeds the query text, as the server's retriever
-// does while BM25 runs (app/retriever.cc), and then searches with the
-// random `vector` (the chunks' vectors are random: an embedding of the
-// text would find nothing nearer).
-Status TimeQuery(ScaleStore& scale, InferenceEngine* embedder, std::string_view text,
-                 std::span<const float> vector, Timings* timings) {
+// One query down the retrieval path in the server's order (app/retriever.cc,
+// with `order` from RetrieverOptionsFor); appends its times. With
+// `embedder` the query text is embedded first (or, when the order says
+// cores are spare, on the vector thread while BM25 runs), and the vector
+// search then uses the random `vector` (the chunks' vectors are random: an
+// embedding of the text would find nothing nearer).
+Status TimeQuery(ScaleStore& scale, InferenceEngine* embedder, const RetrieverOptions& order,
+                 std::string_view text, std::span<const float> vector, Timings* timings) {
   const Clock::time_point start = Clock::now();
   double embed_ms = 0;
+  const auto embed = [&]() -> Status {
+    if (embedder == nullptr) return OkStatus();
+    const Clock::time_point embed_start = Clock::now();
+    RETURN_IF_ERROR(embedder->Embed({.inputs = {std::string(text)}}, {}).status());
+    embed_ms = Millis(embed_start);
+    return OkStatus();
+  };
+  if (!order.lexical_beside_embedding) RETURN_IF_ERROR(embed());
   std::future<StatusOr<std::pair<Ranking, double>>> ann =
       std::async(std::launch::async, [&]() -> StatusOr<std::pair<Ranking, double>> {
-        if (embedder != nullptr) {
-          const Clock::time_point embed_start = Clock::now();
-          RETURN_IF_ERROR(embedder->Embed({.inputs = {std::string(text)}}, {}).status());
-          embed_ms = Millis(embed_start);
-        }
+        if (order.lexical_beside_embedding) RETURN_IF_ERROR(embed());
         const Clock::time_point ann_start = Clock::now();
-        ASSIGN_OR_RETURN(Ranking ranking, VectorRanking(*scale.index, vector, kLatencyDepth));
+        ASSIGN_OR_RETURN(Ranking ranking, VectorRanking(*scale.index, vector, kLatencyAsk));
         return std::make_pair(std::move(ranking), Millis(ann_start));
       });
   const Clock::time_point lexical_start = Clock::now();
   StatusOr<std::vector<LexicalHit>> lexical =
-      scale.lexical->Search(scale.store->workspace_id(), text, kLatencyDepth);
+      scale.lexical->Search(scale.store->workspace_id(), text, kLatencyAsk, order.lexical);
   const double lexical_ms = Millis(lexical_start);
   StatusOr<std::pair<Ranking, double>> nearest = ann.get();
   RETURN_IF_ERROR(lexical.status());
   RETURN_IF_ERROR(nearest.status());
+  // Every chunk is ready: each list keeps its first 50, as the retriever's.
   Ranking lexical_ranking;
-  for (const LexicalHit& hit : *lexical) lexical_ranking.push_back(hit.chunk_id);
-  Ranking fused = Fuse(lexical_ranking, nearest->first);
+  for (const LexicalHit& hit : *lexical) {
+    if (lexical_ranking.size() < kLatencyDepth) lexical_ranking.push_back(hit.chunk_id);
+  }
+  Ranking& vector_ranking = nearest->first;
+  vector_ranking.resize(std::min(vector_ranking.size(), kLatencyDepth));
+  Ranking fused = Fuse(lexical_ranking, vector_ranking);
   fused.resize(std::min<size_t>(fused.size(), 10));
   ASSIGN_OR_RETURN(std::vector<ChunkRow> rows, scale.store->chunks().GetByIds(fused));
   const double total_ms = Millis(start);
   // The FTS5 search it replaced, for the same query, outside the total.
   const Clock::time_point fts_start = Clock::now();
-  RETURN_IF_ERROR(LexicalRanking(*scale.store, text, kLatencyDepth).status());
+  RETURN_IF_ERROR(LexicalRanking(*scale.store, text, kLatencyAsk).status());
   const double fts_ms = Millis(fts_start);
   if (timings == nullptr) return OkStatus();
   timings->total.push_back(total_ms);
@@ -448,7 +465,8 @@ Status TimeQuery(ScaleStore& scale, InferenceEngine* embedder, std::string_view 
 }
 
 StatusOr<Timings> TimeQueries(ScaleStore& scale, InferenceEngine* embedder,
-                              const ScifactSet& set, size_t queries) {
+                              const RetrieverOptions& order, const ScifactSet& set,
+                              size_t queries) {
   std::mt19937 rng(7);
   const std::vector<float> vectors = RandomUnitVectors(queries, rng);
   const auto text = [&](size_t q) -> const std::string& {
@@ -456,12 +474,14 @@ StatusOr<Timings> TimeQueries(ScaleStore& scale, InferenceEngine* embedder,
   };
   for (size_t q = 0; q < kWarmupQueries; ++q) {
     RETURN_IF_ERROR(
-        TimeQuery(scale, embedder, text(q), {&vectors[q * kLatencyDims], kLatencyDims}, nullptr));
+        TimeQuery(scale, embedder, order, text(q), {&vectors[q * kLatencyDims], kLatencyDims},
+                  nullptr));
   }
   Timings timings;
   for (size_t q = 0; q < queries; ++q) {
     RETURN_IF_ERROR(
-        TimeQuery(scale, embedder, text(q), {&vectors[q * kLatencyDims], kLatencyDims}, &timings));
+        TimeQuery(scale, embedder, order, text(q), {&vectors[q * kLatencyDims], kLatencyDims},
+                  &timings));
   }
   return timings;
 }
@@ -479,36 +499,48 @@ Status RunLatency(const Flags& flags, const ScifactSet& set) {
   if (!flags.query_embedder.empty()) {
     ASSIGN_OR_RETURN(embedder, OpenEmbedder(flags.query_embedder, flags.threads));
   }
+  // The server's order for this machine and the embedder's threads.
+  const RetrieverOptions order =
+      RetrieverOptionsFor(static_cast<int>(std::thread::hardware_concurrency()), flags.threads);
   std::printf("### Latency: retrieval\n\n");
   std::printf("Synthetic chunks: 4-9 SciFact sentences drawn at random (%zu sentences to draw from), "
               "a SciFact title as heading prefix, %zu chunks per document, random %zu-d unit "
-              "vectors in a VectorIndex (f16, M 16, ef 128). Per query: ANN top %zu on a second "
-              "thread while the LexicalIndex top %zu runs (LexicalIndexes::Search, change-log "
-              "check included), RRF (k = %.0f), then the best 10 chunks read back: the hybrid "
-              "total. The FTS5 top %zu of the same query (ChunkTable::SearchFts, what the "
-              "lexical leg was before) is timed apart. Query texts are SciFact's %zu queries "
-              "(cycled), query vectors random; %zu queries after %zu untimed. The lexical index "
-              "is rebuilt from the store as a server does (lexical build s) and its memory is "
+              "vectors in a VectorIndex (f16, M 16, ef 128). Per query, the server's retriever's "
+              "path at its default top_n of %zu: the ANN top %zu on a second thread while the "
+              "LexicalIndex top %zu runs (LexicalIndexes::Search, change-log check included, "
+              "split over %d threads from %zu chunks on), each list cut to its first %zu, RRF "
+              "(k = %.0f), then the best 10 chunks read back: the hybrid total. The FTS5 top %zu "
+              "of the same query (ChunkTable::SearchFts, what the lexical leg was before) is "
+              "timed apart. Query texts are SciFact's %zu queries (cycled), query vectors "
+              "random; %zu queries after %zu untimed. The lexical index is rebuilt from the "
+              "store as a server does (lexical build s) and its memory is "
               "LexicalIndex::memory_bytes(). Times in ms, p50 / p95.\n\n",
-              pool.sentences.size(), kChunksPerDocument, kLatencyDims, kLatencyDepth,
-              kLatencyDepth, kReciprocalRankK, kLatencyDepth, set.all_query_texts.size(),
+              pool.sentences.size(), kChunksPerDocument, kLatencyDims, kLatencyDepth, kLatencyAsk,
+              kLatencyAsk, order.lexical.threads, 2 * order.lexical.min_part_chunks,
+              kLatencyDepth, kReciprocalRankK, kLatencyAsk, set.all_query_texts.size(),
               flags.queries, kWarmupQueries);
   if (embedder != nullptr) {
-    std::printf("With the query: the vector thread first embeds the query text with %s (%d "
-                "threads), as the server's retriever does while BM25 runs, then searches; "
+    std::printf("With the query: the query text is embedded with %s (%d threads) %s, as the "
+                "server's retriever does on a machine of %u cores (RetrieverOptionsFor); "
                 "\"query embedding\" is that step and \"with the query\" the whole path.\n\n",
-                flags.query_embedder.filename().c_str(), flags.threads);
+                flags.query_embedder.filename().c_str(), flags.threads,
+                order.lexical_beside_embedding
+                    ? "on the vector thread while BM25 runs (cores are spare), then searched"
+                    : "first, on every core, and then BM25 and the ANN search run",
+                std::thread::hardware_concurrency());
   }
   std::printf("| chunks | store build s | lexical build s | lexical MB (bytes/chunk) | vector "
-              "build s | database MB | FTS5 top 50 (before) | LexicalIndex top 50 | ANN top 50 | "
+              "build s | database MB | FTS5 top %zu (before) | LexicalIndex top %zu | ANN top %zu | "
               "%s |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%s\n",
+              kLatencyAsk, kLatencyAsk, kLatencyAsk,
               embedder != nullptr ? "query embedding | hybrid total, with the query"
                                   : "hybrid total",
               embedder != nullptr ? "---:|" : "");
   for (size_t count : flags.latency_n) {
     std::fprintf(stderr, "building %zu synthetic chunks...\n", count);
     ASSIGN_OR_RETURN(ScaleStore scale, BuildScale(count, pool));
-    ASSIGN_OR_RETURN(Timings timings, TimeQueries(scale, embedder.get(), set, flags.queries));
+    ASSIGN_OR_RETURN(Timings timings,
+                     TimeQueries(scale, embedder.get(), order, set, flags.queries));
     const std::string embed_column =
         embedder != nullptr ? P50P95(timings.embed) + " | " : std::string();
     std::printf("| %zu | %.1f | %.1f | %.0f (%.0f) | %.1f | %.0f | %s | %s | %s | %s%s |\n", count,

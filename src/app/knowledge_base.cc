@@ -1,5 +1,7 @@
 #include "app/knowledge_base.h"
 
+#include <thread>
+
 #include "base/clock.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
@@ -31,7 +33,9 @@ StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesyst
                                                      .indexes = base->indexes_.get()}));
   base->query_embedder_ = MakeModelQueryEmbedder(models, scheduler);
   base->query_reranker_ = MakeModelQueryReranker(models, scheduler);
-  base->retriever_ = std::make_unique<Retriever>(RetrieverOptions{}, open_reader, *base->indexes_,
+  const RetrieverOptions retrieval = RetrieverOptionsFor(
+      static_cast<int>(std::thread::hardware_concurrency()), scheduler.threads());
+  base->retriever_ = std::make_unique<Retriever>(retrieval, open_reader, *base->indexes_,
                                                  base->query_embedder_.get(),
                                                  base->query_reranker_.get());
   base->chat_tokenizers_ = std::make_unique<TokenCounterCache>();

@@ -1,12 +1,12 @@
 #include "app/retriever.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <future>
 #include <map>
 #include <system_error>
-#include <array>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -90,6 +90,15 @@ class Retriever::ReaderLease {
   Retriever& owner_;
   std::unique_ptr<Database> db_;
 };
+
+RetrieverOptions RetrieverOptionsFor(int cores, int embedder_threads) {
+  cores = std::max(cores, 1);
+  const int embedding = embedder_threads > 0 ? std::min(embedder_threads, cores) : cores;
+  RetrieverOptions options;
+  options.lexical_beside_embedding = embedding < cores;
+  options.lexical.threads = options.lexical_beside_embedding ? cores - embedding : cores;
+  return options;
+}
 
 Retriever::Retriever(RetrieverOptions options, ReaderFactory open_reader,
                      WorkspaceIndexes& indexes, QueryEmbedder* embedder, QueryReranker* reranker)
@@ -210,9 +219,25 @@ StatusOr<Retriever::Ranking> Retriever::Rank(const RetrievalRequest& request, Da
   Ranking ranking;
   const int64_t workspace_id = request.workspace.id;
 
-  // Lexical search on its own thread while the query is embedded and the
-  // vector index searched. Like the vector index, the lexical one holds
-  // chunks of documents still being ingested: twice top_n leaves room.
+  // The vector search's embedder, or none (lexical only).
+  std::optional<std::string> embedder_id;
+  if (embedder_ == nullptr || request.workspace.settings.embedder.empty()) {
+    ranking.note = "lexical only: workspace '" + request.workspace.slug + "' has no embedder";
+  } else {
+    ASSIGN_OR_RETURN(embedder_id, embedder_->IdentityOf(request.workspace.settings.embedder));
+  }
+  // The query's embedding, on every core before BM25 starts unless cores
+  // are spare (RetrieverOptionsFor).
+  std::optional<std::vector<float>> query_vector;
+  if (embedder_id && !options_.lexical_beside_embedding) {
+    ASSIGN_OR_RETURN(query_vector,
+                     EmbedQuery(*embedder_, cache_, request, *embedder_id, ranking.timings, stop));
+    RETURN_IF_ERROR(CheckStop(stop));
+  }
+
+  // Lexical search on its own thread while the vector index is searched.
+  // Like the vector index, the lexical one holds chunks of documents still
+  // being ingested: twice top_n leaves room.
   std::future<LexicalOutcome> lexical;
   try {
     lexical = std::async(std::launch::async, [this, &request, workspace_id]() {
@@ -220,7 +245,8 @@ StatusOr<Retriever::Ranking> Retriever::Rank(const RetrievalRequest& request, Da
       const SteadyClock::time_point start = SteadyClock::now();
       outcome.hits = indexes_.lexical().Search(
           workspace_id, request.query,
-          std::min(2 * static_cast<size_t>(request.top_n), LexicalIndex::kMaxHits));
+          std::min(2 * static_cast<size_t>(request.top_n), LexicalIndex::kMaxHits),
+          options_.lexical);
       outcome.ms = MillisecondsSince(start);
       return outcome;
     });
@@ -233,18 +259,15 @@ StatusOr<Retriever::Ranking> Retriever::Rank(const RetrievalRequest& request, Da
   // for twice as many leaves top_n ready ones in all but extreme cases.
   std::vector<IndexHit> vector_hits;
   const Status vector_status = [&]() -> Status {
-    if (embedder_ == nullptr || request.workspace.settings.embedder.empty()) {
-      ranking.note = "lexical only: workspace '" + request.workspace.slug + "' has no embedder";
-      return OkStatus();
+    if (!embedder_id) return OkStatus();
+    if (!query_vector) {
+      ASSIGN_OR_RETURN(query_vector, EmbedQuery(*embedder_, cache_, request, *embedder_id,
+                                                ranking.timings, stop));
+      RETURN_IF_ERROR(CheckStop(stop));
     }
-    ASSIGN_OR_RETURN(const std::string embedder_id,
-                     embedder_->IdentityOf(request.workspace.settings.embedder));
-    ASSIGN_OR_RETURN(std::vector<float> query_vector,
-                     EmbedQuery(*embedder_, cache_, request, embedder_id, ranking.timings, stop));
-    RETURN_IF_ERROR(CheckStop(stop));
     const SteadyClock::time_point start = SteadyClock::now();
-    ASSIGN_OR_RETURN(vector_hits, indexes_.Search(IndexKeyOf(request.workspace, embedder_id),
-                                                  query_vector,
+    ASSIGN_OR_RETURN(vector_hits, indexes_.Search(IndexKeyOf(request.workspace, *embedder_id),
+                                                  *query_vector,
                                                   2 * static_cast<size_t>(request.top_n)));
     ranking.timings.vector_search_ms = MillisecondsSince(start);
     if (vector_hits.empty()) {

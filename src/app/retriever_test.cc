@@ -1,7 +1,9 @@
 #include "app/retriever.h"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -37,6 +39,7 @@ class FakeEmbedder final : public QueryEmbedder {
   StatusOr<std::vector<float>> Embed(std::string_view, std::string_view text,
                                      std::stop_token) override {
     ++calls;
+    if (on_embed) on_embed();
     auto it = vectors.find(std::string(text));
     if (it == vectors.end()) return UnavailableError("embedder runner died");
     return it->second;
@@ -44,6 +47,7 @@ class FakeEmbedder final : public QueryEmbedder {
   std::map<std::string, std::vector<float>> vectors = {
       {"cherry", kE2}, {"durian", kE1}, {"apple", kE1}, {"nothing matches", kE3}};
   std::atomic<int> calls{0};
+  std::function<void()> on_embed;  // runs in each Embed call
 };
 
 // Scores a passage 5 when it holds `favourite`, else -5.
@@ -105,10 +109,11 @@ class RetrieverTest : public StoreTest {
     StoreTest::TearDown();
   }
 
-  std::unique_ptr<Retriever> NewRetriever(QueryEmbedder* embedder, QueryReranker* reranker) {
-    return std::make_unique<Retriever>(RetrieverOptions{}, open_reader_, *indexes_, embedder,
-                                       reranker);
+  std::unique_ptr<Retriever> NewRetriever(QueryEmbedder* embedder, QueryReranker* reranker,
+                                          RetrieverOptions options = {}) {
+    return std::make_unique<Retriever>(options, open_reader_, *indexes_, embedder, reranker);
   }
+  bool LexicalIndexOpen() { return indexes_->lexical().OriginOf(workspace_.id).has_value(); }
 
   // Commits chunks with vectors as ingestion does; returns their ids.
   std::vector<int64_t> AddChunks(int64_t document, std::vector<std::string> texts,
@@ -355,6 +360,75 @@ TEST_F(RetrieverTest, ConcurrentCallsAgree) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(agreeing, 20);
+}
+
+TEST(RetrieverOptionsTest, LexicalRunsBesideTheEmbeddingOnlyOnCoresTheEmbedderLeavesFree) {
+  struct Case {
+    int cores, embedder_threads;
+    bool beside;
+    int lexical_threads;
+  };
+  for (const Case& c : {Case{2, 0, false, 2}, Case{2, 2, false, 2}, Case{2, 8, false, 2},
+                        Case{8, 0, false, 8}, Case{8, 6, true, 2}, Case{8, 1, true, 7},
+                        Case{0, 0, false, 1}}) {
+    const RetrieverOptions options = RetrieverOptionsFor(c.cores, c.embedder_threads);
+    EXPECT_EQ(options.lexical_beside_embedding, c.beside) << c.cores << " " << c.embedder_threads;
+    EXPECT_EQ(options.lexical.threads, c.lexical_threads) << c.cores << " " << c.embedder_threads;
+  }
+}
+
+// The lexical index opens on the first search, so whether it is open while
+// the query is embedded tells whether BM25 started before the embedding.
+TEST_F(RetrieverTest, BySharedCoresTheQueryIsEmbeddedBeforeBm25Starts) {
+  RetrieverOptions options;
+  options.lexical_beside_embedding = false;
+  options.lexical = {.threads = 2, .min_part_chunks = 1};
+  retriever_ = NewRetriever(&embedder_, &reranker_, options);
+  std::atomic<int> open_during_embed{0};
+  embedder_.on_embed = [&] { open_during_embed += LexicalIndexOpen() ? 1 : 0; };
+  const SearchResult result = MustSearch(Request("cherry", 2, 2));
+  EXPECT_EQ(embedder_.calls, 1);
+  EXPECT_EQ(open_during_embed, 0);
+  EXPECT_TRUE(LexicalIndexOpen());
+  EXPECT_EQ(Ids(result), (std::vector<int64_t>{b_[0], a_[1]}));
+  EXPECT_EQ(result.counts.lexical, 1);
+}
+
+TEST_F(RetrieverTest, WithSpareCoresBm25RunsWhileTheQueryIsEmbedded) {
+  RetrieverOptions options;
+  options.lexical_beside_embedding = true;
+  retriever_ = NewRetriever(&embedder_, &reranker_, options);
+  std::atomic<bool> saw_open{false};
+  embedder_.on_embed = [&] {  // waits (10 s at most) for BM25 to open the index
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!LexicalIndexOpen() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    saw_open = LexicalIndexOpen();
+  };
+  const SearchResult result = MustSearch(Request("cherry", 2, 2));
+  EXPECT_TRUE(saw_open);
+  EXPECT_EQ(Ids(result), (std::vector<int64_t>{b_[0], a_[1]}));
+}
+
+TEST_F(RetrieverTest, BothOrdersAndBm25SplitsGiveTheSameResults) {
+  std::vector<RetrieverOptions> variants(3);
+  variants[0].lexical_beside_embedding = true;
+  variants[1].lexical = {.threads = 2, .min_part_chunks = 1};
+  variants[2].lexical = {.threads = 3, .min_part_chunks = 2};
+  for (const char* query : {"cherry", "apple", "durian", "nothing matches"}) {
+    retriever_ = NewRetriever(&embedder_, &reranker_);
+    const SearchResult want = MustSearch(Request(query, 3, 4));
+    for (const RetrieverOptions& options : variants) {
+      retriever_ = NewRetriever(&embedder_, &reranker_, options);
+      const SearchResult got = MustSearch(Request(query, 3, 4));
+      ASSERT_EQ(Ids(got), Ids(want)) << query;
+      for (size_t i = 0; i < got.hits.size(); ++i) {
+        EXPECT_EQ(got.hits[i].found_by, want.hits[i].found_by) << query;
+        EXPECT_EQ(got.hits[i].lexical_score, want.hits[i].lexical_score) << query;
+      }
+    }
+  }
 }
 
 TEST_F(RetrieverTest, CancelledBeforeStartIsCancelled) {

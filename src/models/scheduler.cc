@@ -161,6 +161,7 @@ class Scheduler::Impl : public internal::LeaseOwner {
 
   std::vector<ModelEvent> Events() const { return events_.Recent(); }
   uint64_t memory_budget() const { return options_.memory_budget; }
+  int32_t threads() const { return options_.threads; }
   uint64_t memory_used() const {
     std::lock_guard lock(mu_);
     return UsedLocked();
@@ -539,5 +540,6 @@ std::vector<LoadedModelInfo> Scheduler::Loaded() const { return impl_->Loaded();
 std::vector<ModelEvent> Scheduler::Events() const { return impl_->Events(); }
 uint64_t Scheduler::memory_budget() const { return impl_->memory_budget(); }
 uint64_t Scheduler::memory_used() const { return impl_->memory_used(); }
+int32_t Scheduler::threads() const { return impl_->threads(); }
 
 }  // namespace hearth

@@ -206,6 +206,9 @@ class Scheduler {
   std::vector<ModelEvent> Events() const;
   uint64_t memory_budget() const;
   uint64_t memory_used() const;
+  // SchedulerOptions::threads: the threads each runner computes with (0: one
+  // per core).
+  int32_t threads() const;
 
  private:
   class Impl;

@@ -110,7 +110,8 @@ std::vector<std::string> LexicalIndex::QueryTerms(std::string_view query) {
   return content.empty() ? stopwords : content;
 }
 
-StatusOr<std::vector<LexicalHit>> LexicalIndex::Search(std::string_view query, size_t k) const {
+StatusOr<std::vector<LexicalHit>> LexicalIndex::Search(std::string_view query, size_t k,
+                                                       const LexicalSearchOptions& options) const {
   if (k < 1 || k > kMaxHits) {
     return InvalidArgumentError("a lexical search asks for 1 to " + std::to_string(kMaxHits) +
                                 " hits, not " + std::to_string(k));
@@ -129,7 +130,8 @@ StatusOr<std::vector<LexicalHit>> LexicalIndex::Search(std::string_view query, s
       .lengths = lengths_,
       .removed = removed_,
       .average_length = static_cast<double>(total_length_) / documents};
-  for (const internal::ScoredDoc& scored : internal::TopBm25(terms, corpus, k)) {
+  for (const internal::ScoredDoc& scored :
+       internal::TopBm25InParts(terms, corpus, k, options.threads, options.min_part_chunks)) {
     hits.push_back({.chunk_id = chunk_ids_[scored.doc], .score = scored.score});
   }
   return hits;

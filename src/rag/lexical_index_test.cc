@@ -202,6 +202,37 @@ TEST(LexicalIndexTest, PrunedTopKEqualsTheExhaustiveTopKOnRandomCorpora) {
   }
 }
 
+// A search split by chunk ranges over threads (parts sharing the best k-th
+// score any has reached) returns what one whole search does, removed chunks
+// included, for every split: 2 parts to 12, parts of unequal finish.
+TEST(LexicalIndexTest, SearchSplitOverThreadsEqualsTheExhaustiveTopK) {
+  const std::vector<LexicalSearchOptions> splits = {
+      {.threads = 2, .min_part_chunks = 1000},  // 2 parts of 1,000
+      {.threads = 3, .min_part_chunks = 100},   // 12 parts of 250
+      {.threads = 8, .min_part_chunks = 1}};    // 32 parts of 62 or 63
+  for (uint32_t seed : {4u, 5u}) {
+    RandomText text(seed);
+    auto built = BuildRandom(text, 2000);
+    for (int64_t id = 1; id < 6000; id += 21) {  // 286 of 2,000: no compaction
+      if (built->index.Remove(id)) built->corpus.Remove(id);
+    }
+    for (int q = 0; q < 60; ++q) {
+      const std::string query = text.Query();
+      const std::vector<LexicalHit> exhaustive = built->corpus.Top(query, 300);
+      for (size_t k : {1u, 10u, 300u}) {
+        const size_t n = std::min(k, exhaustive.size());
+        for (const LexicalSearchOptions& split : splits) {
+          auto hits = built->index.Search(query, k, split);
+          ASSERT_TRUE(hits.ok()) << hits.status();
+          ExpectSameHits(*hits,
+                         {exhaustive.begin(), exhaustive.begin() + static_cast<ptrdiff_t>(n)},
+                         query + " (threads " + std::to_string(split.threads) + ")");
+        }
+      }
+    }
+  }
+}
+
 TEST(LexicalIndexTest, RemovedChunksAreNeverFoundAndCompactionMakesStatisticsExact) {
   RandomText text(4);
   auto built = BuildRandom(text, 2000);

@@ -154,10 +154,11 @@ Status LexicalIndexes::CatchUp(int64_t workspace_id) {
 }
 
 StatusOr<std::vector<LexicalHit>> LexicalIndexes::Search(int64_t workspace_id,
-                                                         std::string_view query, size_t k) {
+                                                         std::string_view query, size_t k,
+                                                         const LexicalSearchOptions& options) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(Entry * entry, Current(workspace_id));
-  return entry->index->Search(query, k);
+  return entry->index->Search(query, k, options);
 }
 
 Status LexicalIndexes::SaveAll() {

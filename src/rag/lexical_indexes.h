@@ -62,7 +62,8 @@ class LexicalIndexes {
   // up; the chunks of documents still being ingested are among them (the
   // caller filters). Errors: InvalidArgument for k outside
   // 1..LexicalIndex::kMaxHits; the database's.
-  StatusOr<std::vector<LexicalHit>> Search(int64_t workspace_id, std::string_view query, size_t k);
+  StatusOr<std::vector<LexicalHit>> Search(int64_t workspace_id, std::string_view query, size_t k,
+                                           const LexicalSearchOptions& options = {});
 
   // Writes every changed index to disk (atomically).
   Status SaveAll();

@@ -4,6 +4,8 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <system_error>
+#include <thread>
 
 #include "rag/bm25.h"
 
@@ -18,10 +20,18 @@ constexpr double kSlack = 1e-9;
 // A position in one term's postings.
 class Cursor {
  public:
-  Cursor(const QueryTerm& term, size_t position, const CorpusView& corpus)
-      : list_(*term.postings), idf_(term.idf), position_(position), corpus_(corpus) {
-    for (size_t i = 0; i < list_.block_count(); ++i) upper_ = std::max(upper_, BlockBound(i));
-    EnterBlock(0);
+  // At the first posting in `range`; upper() bounds the blocks that hold
+  // postings in it.
+  Cursor(const QueryTerm& term, size_t position, const CorpusView& corpus, DocRange range)
+      : list_(*term.postings), idf_(term.idf), position_(position), corpus_(corpus),
+        end_(range.end) {
+    const size_t first = FirstBlockReaching(0, range.begin);
+    for (size_t i = first; i < list_.block_count(); ++i) {
+      upper_ = std::max(upper_, BlockBound(i));
+      if (static_cast<uint64_t>(list_.block(i).last_doc) + 1 >= end_) break;
+    }
+    EnterBlock(first);
+    SkipTo(range.begin);
   }
 
   size_t position() const { return position_; }
@@ -34,7 +44,7 @@ class Cursor {
 
   void Next() {
     if (++offset_ < decoded_.count) {
-      doc_ = decoded_.docs[offset_];
+      Settle(decoded_.docs[offset_]);
     } else {
       EnterBlock(block_ + 1);
     }
@@ -55,7 +65,7 @@ class Cursor {
       if (doc_ == kEnd) return;
     }
     while (decoded_.docs[offset_] < target) ++offset_;
-    doc_ = decoded_.docs[offset_];
+    Settle(decoded_.docs[offset_]);
   }
 
  private:
@@ -91,13 +101,17 @@ class Cursor {
       return;
     }
     list_.Decode(i, &decoded_);
-    doc_ = decoded_.docs[0];
+    Settle(decoded_.docs[0]);
   }
+
+  // The cursor is at `doc`, or at the end when `doc` is past the range.
+  void Settle(uint32_t doc) { doc_ = doc < end_ ? doc : kEnd; }
 
   const PostingList& list_;
   const double idf_;
   const size_t position_;
   const CorpusView& corpus_;
+  const uint32_t end_;
   double upper_ = 0;
   size_t block_ = 0;
   size_t shallow_ = 0;
@@ -114,8 +128,9 @@ bool Better(const ScoredDoc& a, const ScoredDoc& b) {
 class TopK {
  public:
   explicit TopK(size_t k) : k_(k) {}
+  bool full() const { return heap_.size() == k_; }
   double threshold() const {
-    return heap_.size() < k_ ? -std::numeric_limits<double>::infinity() : heap_.front().score;
+    return full() ? heap_.front().score : -std::numeric_limits<double>::infinity();
   }
   // Documents come in increasing order, so an equal score never displaces.
   void Offer(uint32_t doc, double score) {
@@ -139,12 +154,19 @@ class TopK {
 
 }  // namespace
 
+void ScoreFloor::Raise(double score) {
+  double current = floor_.load(std::memory_order_relaxed);
+  while (current < score &&
+         !floor_.compare_exchange_weak(current, score, std::memory_order_relaxed)) {
+  }
+}
+
 std::vector<ScoredDoc> TopBm25(std::span<const QueryTerm> terms, const CorpusView& corpus,
-                               size_t k) {
-  if (terms.empty() || k == 0) return {};
+                               size_t k, DocRange range, ScoreFloor* floor) {
+  if (terms.empty() || k == 0 || range.begin >= range.end) return {};
   std::vector<std::unique_ptr<Cursor>> cursors;
   for (size_t i = 0; i < terms.size(); ++i) {
-    cursors.push_back(std::make_unique<Cursor>(terms[i], i, corpus));
+    cursors.push_back(std::make_unique<Cursor>(terms[i], i, corpus, range));
   }
   std::sort(cursors.begin(), cursors.end(),
             [](const auto& a, const auto& b) { return a->upper() < b->upper(); });
@@ -154,10 +176,21 @@ std::vector<ScoredDoc> TopBm25(std::span<const QueryTerm> terms, const CorpusVie
   for (size_t i = 0; i < n; ++i) prefix[i] = sum += cursors[i]->upper();
 
   TopK top(k);
+  // What a document must beat: this part's k-th best or the floor.
+  double threshold = top.threshold();
+  const auto update_threshold = [&] {
+    if (floor != nullptr) {
+      if (top.full()) floor->Raise(top.threshold());
+      threshold = std::max(top.threshold(), floor->Get());
+    } else {
+      threshold = top.threshold();
+    }
+  };
+  update_threshold();
   std::vector<double> parts(n, 0.0);  // by term position
   size_t first_essential = 0;          // cursors below only look candidates up
   while (true) {
-    while (first_essential < n && prefix[first_essential] + kSlack <= top.threshold()) {
+    while (first_essential < n && prefix[first_essential] + kSlack <= threshold) {
       ++first_essential;
     }
     if (first_essential == n) break;
@@ -176,8 +209,8 @@ std::vector<ScoredDoc> TopBm25(std::span<const QueryTerm> terms, const CorpusVie
     for (size_t i = first_essential; i-- > 0 && !dropped;) {
       Cursor& cursor = *cursors[i];
       const double others = i > 0 ? prefix[i - 1] : 0;
-      if (partial + cursor.upper() + others + kSlack <= top.threshold() ||
-          partial + cursor.BoundAt(doc) + others + kSlack <= top.threshold()) {
+      if (partial + cursor.upper() + others + kSlack <= threshold ||
+          partial + cursor.BoundAt(doc) + others + kSlack <= threshold) {
         dropped = true;
         break;
       }
@@ -188,8 +221,50 @@ std::vector<ScoredDoc> TopBm25(std::span<const QueryTerm> terms, const CorpusVie
     }
     if (!dropped) top.Offer(doc, std::accumulate(parts.begin(), parts.end(), 0.0));
     std::fill(parts.begin(), parts.end(), 0.0);
+    update_threshold();
   }
   return std::move(top).Sorted();
+}
+
+std::vector<ScoredDoc> MergeTop(std::vector<std::vector<ScoredDoc>> parts, size_t k) {
+  std::vector<ScoredDoc> all;
+  for (std::vector<ScoredDoc>& part : parts) all.insert(all.end(), part.begin(), part.end());
+  const size_t kept = std::min(k, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept), all.end(),
+                    Better);
+  all.resize(kept);
+  return all;
+}
+
+std::vector<ScoredDoc> TopBm25InParts(std::span<const QueryTerm> terms, const CorpusView& corpus,
+                                      size_t k, int threads, size_t min_part_docs) {
+  const size_t docs = corpus.lengths.size();
+  const size_t parts = threads <= 1 ? 1
+                                    : std::min(4 * static_cast<size_t>(threads),
+                                               docs / std::max<size_t>(min_part_docs, 1));
+  if (parts < 2) return TopBm25(terms, corpus, k);
+  std::vector<std::vector<ScoredDoc>> results(parts);
+  std::atomic<size_t> next{0};
+  ScoreFloor floor;
+  const auto work = [&] {
+    for (size_t part; (part = next.fetch_add(1)) < parts;) {
+      const DocRange range{.begin = static_cast<uint32_t>(docs * part / parts),
+                           .end = static_cast<uint32_t>(docs * (part + 1) / parts)};
+      results[part] = TopBm25(terms, corpus, k, range, &floor);
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (int i = 1; i < threads; ++i) {
+      try {
+        helpers.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // the threads that started do the rest
+      }
+    }
+    work();
+  }
+  return MergeTop(std::move(results), k);
 }
 
 }  // namespace hearth::internal

@@ -12,7 +12,13 @@
 // the same scores (each the sum of its terms' parts in the order of
 // `terms`), ordered by score, ties by the lower document first.
 //
-// Thread-safety: a pure function over borrowed, unchanging data.
+// A search may be split by document range into parts that run on several
+// threads (TopBm25 over each DocRange, then MergeTop): the parts share a
+// ScoreFloor, so each prunes with the best k-th score any part has reached,
+// and the merged result equals one whole search.
+//
+// Thread-safety: TopBm25 is a pure function over borrowed, unchanging data;
+// a ScoreFloor may be raised and read from any thread.
 //
 // Example:
 //   std::vector<ScoredDoc> best = TopBm25(terms, {.lengths = lengths,
@@ -21,8 +27,10 @@
 #ifndef HEARTH_RAG_LEXICAL_TOP_K_H_
 #define HEARTH_RAG_LEXICAL_TOP_K_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -46,9 +54,41 @@ struct ScoredDoc {
   double score = 0;
 };
 
-// The (up to) k best documents for `terms` (at most 64), best first.
+// The documents [begin, end) of a part of a search.
+struct DocRange {
+  uint32_t begin = 0;
+  uint32_t end = UINT32_MAX;  // > begin
+};
+
+// A lower bound on the k-th best score of a whole search split into parts:
+// every part's k-th best score is one. Starts at minus infinity.
+class ScoreFloor {
+ public:
+  double Get() const { return floor_.load(std::memory_order_relaxed); }
+  // Makes the floor at least `score`.
+  void Raise(double score);
+
+ private:
+  std::atomic<double> floor_{-std::numeric_limits<double>::infinity()};
+};
+
+// The (up to) k best documents in `range` for `terms` (at most 64), best
+// first. With `floor`, a document that cannot beat it is not scored, and the
+// part's k-th best score raises it.
 std::vector<ScoredDoc> TopBm25(std::span<const QueryTerm> terms, const CorpusView& corpus,
-                               size_t k);
+                               size_t k, DocRange range = {}, ScoreFloor* floor = nullptr);
+
+// TopBm25 over the whole corpus split into parts of at least `min_part_docs`
+// documents (at most 4 per thread), which `threads` threads (the caller's
+// and threads - 1 started here) take in turn; the same result as one
+// TopBm25. A corpus of fewer than two parts, or threads <= 1, is searched on
+// the caller's thread alone; so are the parts of a thread that cannot start.
+std::vector<ScoredDoc> TopBm25InParts(std::span<const QueryTerm> terms, const CorpusView& corpus,
+                                      size_t k, int threads, size_t min_part_docs);
+
+// The k best of the parts' results, in TopBm25's order: what one TopBm25 over
+// the parts' ranges together returns.
+std::vector<ScoredDoc> MergeTop(std::vector<std::vector<ScoredDoc>> parts, size_t k);
 
 }  // namespace hearth::internal
 
