@@ -15,6 +15,10 @@
 //   HEARTH_BIN=build/hearth node bench/serving_bench.mjs --model FILE
 //     --llama-server FILE [--pairs N] [--gen N] [--streams 1,4,8]
 //     [--threads N] [--context N]
+//
+// HEARTH_BENCH_SERVER_LOG=FILE appends hearth's log of each stream count
+// to FILE.
+import fs from 'node:fs';
 import path from 'node:path';
 import { cpuSeconds, median, startLlamaServer, summary } from './bench_support.mjs';
 import { runHearth, startServer, tempDir } from '../tests/support/hearth_process.mjs';
@@ -129,6 +133,11 @@ async function withServers(flags, home, slots, body) {
   } finally {
     peer?.stop();
     await hearth.stop();
+    // HEARTH_BENCH_SERVER_LOG=FILE keeps hearth's log (with HEARTH_LOG_LEVEL=debug
+    // the runner logs every engine step: its batch, decode and sampling times).
+    if (process.env.HEARTH_BENCH_SERVER_LOG) {
+      fs.appendFileSync(process.env.HEARTH_BENCH_SERVER_LOG, `--- ${slots} slots\n${hearth.logs()}`);
+    }
   }
 }
 

@@ -96,7 +96,11 @@ RetrieverOptions RetrieverOptionsFor(int cores, int embedder_threads) {
   const int embedding = embedder_threads > 0 ? std::min(embedder_threads, cores) : cores;
   RetrieverOptions options;
   options.lexical_beside_embedding = embedding < cores;
-  options.lexical.threads = options.lexical_beside_embedding ? cores - embedding : cores;
+  // Beside the embedding: the cores it leaves. After it: every core but
+  // the vector search's (on 2 cores one thread: a split BM25 beside the
+  // vector search was slower than one thread).
+  options.lexical.threads =
+      options.lexical_beside_embedding ? cores - embedding : std::max(1, cores - 1);
   return options;
 }
 

@@ -161,11 +161,14 @@ struct RetrieverOptions {
 // The options for a machine of `cores` whose embedders compute with
 // `embedder_threads` threads (0: one per core). BM25 runs beside the query's
 // embedding only on cores the embedder leaves free, split over those;
-// otherwise it waits for the embedding and then uses every core beside the
-// vector search. Sharing a core with the embedder costs more than BM25 takes:
-// the embedder's threads meet at a barrier after every step of its graph,
-// so one preempted thread holds them all (measured on 2 cores at 100,000
-// chunks: the query's embedding took 16.6 ms beside BM25, 6.9 ms alone).
+// otherwise it waits for the embedding and then runs beside the vector
+// search on every core but one. Sharing a core with the embedder costs more
+// than BM25 takes: the embedder's threads meet at a barrier after every step
+// of its graph, so one preempted thread holds them all (on 2 cores at
+// 100,000 chunks the query's embedding took 16.6 ms beside BM25 and 13.3 ms
+// before it). And on 2 cores BM25 split over both, beside the vector search,
+// was slower than on one (at 1M chunks: 11.0 against 9.3 ms p50 with
+// another thread busy; 7.4 against 8.9 ms on an idle machine).
 RetrieverOptions RetrieverOptionsFor(int cores, int embedder_threads);
 
 class Retriever {

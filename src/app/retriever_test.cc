@@ -368,9 +368,9 @@ TEST(RetrieverOptionsTest, LexicalRunsBesideTheEmbeddingOnlyOnCoresTheEmbedderLe
     bool beside;
     int lexical_threads;
   };
-  for (const Case& c : {Case{2, 0, false, 2}, Case{2, 2, false, 2}, Case{2, 8, false, 2},
-                        Case{8, 0, false, 8}, Case{8, 6, true, 2}, Case{8, 1, true, 7},
-                        Case{0, 0, false, 1}}) {
+  for (const Case& c : {Case{2, 0, false, 1}, Case{2, 2, false, 1}, Case{2, 8, false, 1},
+                        Case{8, 0, false, 7}, Case{8, 6, true, 2}, Case{8, 1, true, 7},
+                        Case{1, 0, false, 1}, Case{0, 0, false, 1}}) {
     const RetrieverOptions options = RetrieverOptionsFor(c.cores, c.embedder_threads);
     EXPECT_EQ(options.lexical_beside_embedding, c.beside) << c.cores << " " << c.embedder_threads;
     EXPECT_EQ(options.lexical.threads, c.lexical_threads) << c.cores << " " << c.embedder_threads;

@@ -1,10 +1,19 @@
 #include "models/engine_loop.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
+
+#include "base/logging.h"
 
 namespace hearth {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Milliseconds(Clock::duration duration) {
+  return std::chrono::duration<double, std::milli>(duration).count();
+}
 
 Status StoppedError() { return CancelledError("the model is being unloaded"); }
 
@@ -103,6 +112,9 @@ void EngineLoop::AdmitJobs() {
     }
     EngineSlot* slot = ChooseSlot(job->input().prompt);
     if (slot == nullptr) return;
+    HEARTH_LOG(DEBUG) << "engine step " << tick_ << ": a job of "
+                      << job->input().prompt.size() << " prompt tokens enters a slot after "
+                      << Milliseconds(Clock::now() - job->created()) << " ms in the queue";
     slot->Start(std::move(job));
     queued_.pop_front();
     ++busy_slots_;
@@ -129,11 +141,14 @@ void EngineLoop::Step() {
   for (EngineSlot& slot : slots_) {
     if (slot.generating()) slot.AddToBatch(batch_);
   }
+  const int32_t generating = batch_.size();
   for (EngineSlot& slot : slots_) {
     if (slot.prefilling()) slot.AddToBatch(batch_);
   }
   if (batch_.size() == 0) return;
+  const Clock::time_point start = Clock::now();
   const int32_t code = llama_decode(model_.context(), batch_.get());
+  const Clock::time_point decoded = Clock::now();
   for (EngineSlot& slot : slots_) {
     if (!slot.in_batch()) continue;
     if (code == 0) {
@@ -143,6 +158,13 @@ void EngineLoop::Step() {
                        tick_);
     }
   }
+  const Clock::time_point done = Clock::now();
+  HEARTH_LOG(DEBUG) << "engine step " << tick_ << ": " << generating << " generating + "
+                    << batch_.size() - generating << " prompt tokens; "
+                    << Milliseconds(start - last_step_end_) << " ms since the last step, decode "
+                    << Milliseconds(decoded - start) << " ms, sampling "
+                    << Milliseconds(done - decoded) << " ms";
+  last_step_end_ = done;
 }
 
 void EngineLoop::FailEverything() {

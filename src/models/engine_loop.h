@@ -18,6 +18,7 @@
 #ifndef HEARTH_MODELS_ENGINE_LOOP_H_
 #define HEARTH_MODELS_ENGINE_LOOP_H_
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -80,6 +81,8 @@ class EngineLoop {
   std::vector<EngineSlot> slots_;  // inference thread only
   TokenBatch batch_;               // inference thread only
   uint64_t tick_ = 0;              // inference thread only
+  // When the last decode's sampling ended (the debug log's step gaps).
+  std::chrono::steady_clock::time_point last_step_end_;  // inference thread only
 
   mutable std::mutex mu_;
   std::condition_variable work_;
