@@ -167,8 +167,8 @@ struct RetrieverOptions {
 // of its graph, so one preempted thread holds them all (on 2 cores at
 // 100,000 chunks the query's embedding took 16.6 ms beside BM25 and 13.3 ms
 // before it). And on 2 cores BM25 split over both, beside the vector search,
-// was slower than on one (at 1M chunks: 11.0 against 9.3 ms p50 with
-// another thread busy; 7.4 against 8.9 ms on an idle machine).
+// was slower than on one (at 1M chunks: 11.1 against 10.5 ms p50 with
+// another thread busy; 7.6 against 10.3 ms on an idle machine).
 RetrieverOptions RetrieverOptionsFor(int cores, int embedder_threads);
 
 class Retriever {
