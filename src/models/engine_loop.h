@@ -81,8 +81,10 @@ class EngineLoop {
   std::vector<EngineSlot> slots_;  // inference thread only
   TokenBatch batch_;               // inference thread only
   uint64_t tick_ = 0;              // inference thread only
-  // When the last decode's sampling ended (the debug log's step gaps).
-  std::chrono::steady_clock::time_point last_step_end_;  // inference thread only
+  // When the last decode's sampling ended, or the loop started (the debug
+  // log's step gaps).
+  std::chrono::steady_clock::time_point last_step_end_ =
+      std::chrono::steady_clock::now();  // inference thread only
 
   mutable std::mutex mu_;
   std::condition_variable work_;

@@ -179,12 +179,10 @@ std::vector<ScoredDoc> TopBm25(std::span<const QueryTerm> terms, const CorpusVie
   // What a document must beat: this part's k-th best or the floor.
   double threshold = top.threshold();
   const auto update_threshold = [&] {
-    if (floor != nullptr) {
-      if (top.full()) floor->Raise(top.threshold());
-      threshold = std::max(top.threshold(), floor->Get());
-    } else {
-      threshold = top.threshold();
-    }
+    threshold = top.threshold();
+    if (floor == nullptr) return;
+    if (top.full()) floor->Raise(threshold);
+    threshold = std::max(threshold, floor->Get());
   };
   update_threshold();
   std::vector<double> parts(n, 0.0);  // by term position
