@@ -13,13 +13,13 @@
 #
 # Environment:
 #   HEARTH_BENCH_TRAFFIC_CLIENTS  clients (default 16; --quick 8)
-#   HEARTH_BENCH_TRAFFIC_SECONDS  how long (default 180; --quick 60)
+#   HEARTH_BENCH_TRAFFIC_SECONDS  how long (default 120; --quick 60)
 
 run_traffic() {
   local out=$1 embedder=$2
   local stories=$HEARTH_TEST_DATA/models/stories260K.gguf docs=$HEARTH_TEST_DATA/corpus/formats/md
   [ -f "$stories" ] || die "no $stories (set HEARTH_TEST_DATA)"
-  local clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-16} seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-180}
+  local clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-16} seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-120}
   if [ "$QUICK" = 1 ]; then clients=${HEARTH_BENCH_TRAFFIC_CLIENTS:-8}; seconds=${HEARTH_BENCH_TRAFFIC_SECONDS:-60}; fi
   local args=(--model "$stories" --embedder "$embedder" --docs "$docs" --clients "$clients" --seconds "$seconds")
   log "load test: $clients clients for $seconds s"
@@ -62,7 +62,7 @@ run_embed() {
               --llama-embedding "$tools/llama-embedding" --threads 2)
   # 300 texts (about 40,000 tokens) a run keep the full run under its
   # 60 minutes (500 took 7 of the 59 minutes of the 2026-12-01 run).
-  if [ "$QUICK" = 1 ]; then args+=(--texts 128 --pairs 2); else args+=(--texts 300 --pairs 5); fi
+  if [ "$QUICK" = 1 ]; then args+=(--texts 128 --pairs 2); else args+=(--texts 200 --pairs 5); fi
   log "B6: embedding throughput against llama-embedding"
   {
     section_header "Embedding throughput, hearth vs llama-embedding (B6)" \
@@ -91,7 +91,7 @@ run_rag() {
   if [ "$QUICK" = 1 ]; then
     args+=(--pairs 2 --docs 60 --context 1024 --budget 400 --threads 1)
   else
-    args+=(--pairs 5 --docs 300 --context 2048 --budget 1000 --threads 2)
+    args+=(--pairs 5 --docs 300 --context 2048 --budget 1000 --threads 2 --answer-tokens 128)
   fi
   log "B9: one RAG answer end to end against llama-server + hnswlib"
   {
