@@ -1,5 +1,6 @@
 #include "rag/lexical_indexes.h"
 
+#include <shared_mutex>
 #include <system_error>
 #include <unordered_map>
 
@@ -10,7 +11,11 @@
 
 namespace hearth {
 
+// The index is changed only under LexicalIndexes::mu_ and with `readers`
+// held exclusively; it is read under mu_, or under `readers` shared (a
+// search, outside mu_). The other fields are guarded by mu_.
 struct LexicalIndexes::Entry {
+  std::shared_mutex readers;
   std::unique_ptr<LexicalIndex> index;
   int64_t applied_sequence = 0;
   bool dirty = false;
@@ -46,9 +51,9 @@ StatusOr<Database*> LexicalIndexes::Reader() {
   return reader_.get();
 }
 
-StatusOr<std::unique_ptr<LexicalIndexes::Entry>> LexicalIndexes::Rebuild(int64_t workspace_id,
+StatusOr<std::shared_ptr<LexicalIndexes::Entry>> LexicalIndexes::Rebuild(int64_t workspace_id,
                                                                           Database& db) {
-  auto entry = std::make_unique<Entry>();
+  auto entry = std::make_shared<Entry>();
   entry->index = std::make_unique<LexicalIndex>();
   // The sequence first: changes after it are applied again later, and
   // applying an add or a remove twice is harmless.
@@ -79,6 +84,7 @@ Status LexicalIndexes::ApplyChanges(int64_t workspace_id, Entry& entry, Database
     for (const ChunkRow& row : rows) by_id.emplace(row.id, &row);
     // In log order; an add of a chunk deleted since is not found above (its
     // remove follows).
+    std::unique_lock writing(entry.readers);
     for (const IndexChange& change : changes) {
       if (change.op == IndexOp::kRemove) {
         entry.index->Remove(change.chunk_id);
@@ -93,7 +99,7 @@ Status LexicalIndexes::ApplyChanges(int64_t workspace_id, Entry& entry, Database
   }
 }
 
-StatusOr<std::unique_ptr<LexicalIndexes::Entry>> LexicalIndexes::Open(int64_t workspace_id,
+StatusOr<std::shared_ptr<LexicalIndexes::Entry>> LexicalIndexes::Open(int64_t workspace_id,
                                                                        Database& db) {
   const std::filesystem::path path = PathOf(workspace_id);
   int64_t applied = 0;
@@ -101,7 +107,7 @@ StatusOr<std::unique_ptr<LexicalIndexes::Entry>> LexicalIndexes::Open(int64_t wo
   ASSIGN_OR_RETURN(const int64_t latest,
                    IndexChangeLog(db).LatestSequence(workspace_id, kLexicalStream));
   if (loaded.ok() && applied <= latest) {
-    auto entry = std::make_unique<Entry>();
+    auto entry = std::make_shared<Entry>();
     entry->index = std::move(*loaded);
     entry->applied_sequence = applied;
     entry->origin = LexicalOrigin::kLoaded;
@@ -115,16 +121,16 @@ StatusOr<std::unique_ptr<LexicalIndexes::Entry>> LexicalIndexes::Open(int64_t wo
     HEARTH_LOG(WARNING) << "rebuilding the lexical index " << path.string() << ": "
                         << loaded.status().message();
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<Entry> entry, Rebuild(workspace_id, db));
+  ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, Rebuild(workspace_id, db));
   if (missing && latest == 0) entry->origin = LexicalOrigin::kCreated;
   return entry;
 }
 
-StatusOr<LexicalIndexes::Entry*> LexicalIndexes::Current(int64_t workspace_id) {
+StatusOr<std::shared_ptr<LexicalIndexes::Entry>> LexicalIndexes::Current(int64_t workspace_id) {
   ASSIGN_OR_RETURN(Database * db, Reader());
-  std::unique_ptr<Entry>& slot = open_[workspace_id];
+  std::shared_ptr<Entry>& slot = open_[workspace_id];
   if (slot == nullptr) {
-    StatusOr<std::unique_ptr<Entry>> opened = Open(workspace_id, *db);
+    StatusOr<std::shared_ptr<Entry>> opened = Open(workspace_id, *db);
     if (!opened.ok()) {
       open_.erase(workspace_id);
       return opened.status();
@@ -145,7 +151,7 @@ StatusOr<LexicalIndexes::Entry*> LexicalIndexes::Current(int64_t workspace_id) {
   if (slot->origin == LexicalOrigin::kLoaded && slot->applied_sequence != before) {
     slot->origin = LexicalOrigin::kCaughtUp;
   }
-  return slot.get();
+  return slot;
 }
 
 Status LexicalIndexes::CatchUp(int64_t workspace_id) {
@@ -156,8 +162,14 @@ Status LexicalIndexes::CatchUp(int64_t workspace_id) {
 StatusOr<std::vector<LexicalHit>> LexicalIndexes::Search(int64_t workspace_id,
                                                          std::string_view query, size_t k,
                                                          const LexicalSearchOptions& options) {
-  std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Entry * entry, Current(workspace_id));
+  std::shared_ptr<Entry> entry;
+  std::shared_lock<std::shared_mutex> reading;
+  {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(entry, Current(workspace_id));
+    // Never waits: changes take `readers` only under mu_.
+    reading = std::shared_lock(entry->readers);
+  }
   return entry->index->Search(query, k, options);
 }
 
@@ -186,7 +198,7 @@ Status LexicalIndexes::DropWorkspace(int64_t workspace_id) {
 
 StatusOr<std::vector<int64_t>> LexicalIndexes::Keys(int64_t workspace_id) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(Entry * entry, Current(workspace_id));
+  ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry, Current(workspace_id));
   return entry->index->Keys();
 }
 

@@ -12,8 +12,12 @@
 // the database is rebuilt from the chunks. Nothing is lost by deleting a
 // file; a kill -9 loses only unsaved work, which is replayed from the log.
 //
-// Thread-safety: thread-safe (one mutex). Indexes, and the one database
-// connection they read through, are opened lazily on first use.
+// Thread-safety: thread-safe. One mutex guards the map, the database
+// connection and every change to an index; a search catches up under it and
+// then scores outside it under its index's reader lock, so searches (of one
+// workspace or several) run side by side. A change to an index waits, under
+// the mutex, for the searches still scoring on it. Indexes, and the one
+// database connection they read through, are opened lazily on first use.
 //
 // Example:
 //   LexicalIndexes indexes({.dir = home / "index"}, open_reader);
@@ -87,10 +91,10 @@ class LexicalIndexes {
   struct Entry;
   StatusOr<Database*> Reader() EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The caught-up index of the workspace, opened or rebuilt first when needed.
-  StatusOr<Entry*> Current(int64_t workspace_id) EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  StatusOr<std::unique_ptr<Entry>> Open(int64_t workspace_id, Database& db)
+  StatusOr<std::shared_ptr<Entry>> Current(int64_t workspace_id) EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  StatusOr<std::shared_ptr<Entry>> Open(int64_t workspace_id, Database& db)
       EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  StatusOr<std::unique_ptr<Entry>> Rebuild(int64_t workspace_id, Database& db)
+  StatusOr<std::shared_ptr<Entry>> Rebuild(int64_t workspace_id, Database& db)
       EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Status ApplyChanges(int64_t workspace_id, Entry& entry, Database& db)
       EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -99,7 +103,9 @@ class LexicalIndexes {
   const ReaderFactory open_reader_;
   std::mutex mu_;
   std::unique_ptr<Database> reader_ GUARDED_BY(mu_);
-  std::map<int64_t, std::unique_ptr<Entry>> open_ GUARDED_BY(mu_);
+  // Shared with the searches still reading an entry that was since replaced
+  // (rebuilt) or dropped.
+  std::map<int64_t, std::shared_ptr<Entry>> open_ GUARDED_BY(mu_);
 };
 
 }  // namespace hearth

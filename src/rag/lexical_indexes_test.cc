@@ -1,7 +1,10 @@
 #include "rag/lexical_indexes.h"
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -138,6 +141,52 @@ TEST_F(LexicalIndexesTest, DropWorkspaceForgetsTheIndexAndItsFile) {
   EXPECT_FALSE(std::filesystem::exists(indexes->PathOf(workspace_)));
   EXPECT_EQ(indexes->OriginOf(workspace_), std::nullopt);
   EXPECT_TRUE(indexes->DropWorkspace(12345).ok());  // nothing there
+}
+
+// Searches score outside the indexes' mutex: several at once, while chunks
+// are committed, the index is saved, and the workspace's index is dropped
+// and rebuilt under them. Each search still sees a consistent index: never
+// fewer chunks than it saw before, never more than were committed. (The race itself
+// is what the TSan build checks.)
+TEST_F(LexicalIndexesTest, SearchesRunBesideOneAnotherAndBesideChanges) {
+  auto indexes = NewIndexes();
+  std::atomic<bool> writing{true};
+  std::atomic<int> inconsistent{0};
+  std::atomic<int> searches{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      size_t seen = 0;
+      while (writing.load()) {
+        auto hits = indexes->Search(workspace_, "shared words", 100);
+        ++searches;
+        if (!hits.ok() || hits->size() < seen || hits->size() > 64) {
+          ++inconsistent;
+          continue;
+        }
+        seen = hits->size();
+      }
+    });
+  }
+  for (char digit : std::string("0123456789abcdef")) {
+    AddDocument(digit, {"shared words one", "shared words two", "shared three", "words four"});
+    if (digit == '7') ASSERT_TRUE(indexes->DropWorkspace(workspace_).ok());
+    if (digit == 'b') ASSERT_TRUE(indexes->SaveAll().ok());
+  }
+  // Let the readers search the finished index too.
+  const int before = searches.load();
+  while (searches.load() < before + 6) std::this_thread::yield();
+  writing = false;
+  for (std::thread& reader : readers) reader.join();
+  EXPECT_EQ(inconsistent.load(), 0);
+  std::vector<int64_t> found = Found(*indexes, "shared words");
+  EXPECT_EQ(found.size(), 50u);
+  auto all = indexes->Search(workspace_, "shared words", 100);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<int64_t> ids;
+  for (const LexicalHit& hit : *all) ids.push_back(hit.chunk_id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, AllChunkIds());
 }
 
 }  // namespace
