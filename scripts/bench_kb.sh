@@ -60,8 +60,8 @@ run_embed() {
   [ -d "$scifact" ] || die "no SciFact set at $scifact (set HEARTH_TEST_DATA)"
   local args=(--hearth "$BUILD_DIR/hearth" --model "$embedder" --scifact "$scifact"
               --llama-embedding "$tools/llama-embedding" --threads 2)
-  # 300 texts (about 40,000 tokens) a run keep the full run under its
-  # 60 minutes (500 took 7 of the 59 minutes of the 2026-12-01 run).
+  # 200 texts a run keep the full run under its 60 minutes (500 took 7 of
+  # the 59 minutes of the 2026-12-01 run; 300 took 5 of the 65 of 12-02).
   if [ "$QUICK" = 1 ]; then args+=(--texts 128 --pairs 2); else args+=(--texts 200 --pairs 5); fi
   log "B6: embedding throughput against llama-embedding"
   {
