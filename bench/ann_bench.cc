@@ -6,7 +6,11 @@
 // 95% of the exact top 10, then measured again in 5 rounds that interleave
 // the indexes (median and range). Prints a markdown table and the ratios.
 //
-//   hearth-bench-ann [N]        (default 100000)
+//   hearth-bench-ann [N] [--indexes f16,i8,hnswlib]   (default 100000, all three)
+//
+// --indexes builds only the named indexes (exact search always runs: it is
+// the ground truth), e.g. to profile one of them at 1M without waiting for
+// the others' builds.
 //
 // Both HNSW indexes use M = 16 and efConstruction = 128 and are built on
 // one thread per core: hearth's VectorIndex::AddBatch does that itself for
@@ -302,7 +306,8 @@ void PrintRatios(const std::vector<Result>& results) {
     if (r.name.starts_with("hnswlib")) peer = &r;
   }
   if (peer == nullptr) {
-    std::printf("\nNo ratios: hnswlib was not built (libhnswlib-dev was missing when CMake ran).\n");
+    std::printf("\nNo ratios: no hnswlib index in this run (left out by --indexes, or libhnswlib-dev was\n"
+                "missing when CMake ran).\n");
     return;
   }
   std::printf("\n| hearth / hnswlib | QPS | build time | memory (RSS) | memory (estimate) |\n");
@@ -317,7 +322,7 @@ void PrintRatios(const std::vector<Result>& results) {
   }
 }
 
-int Run(size_t count) {
+int Run(size_t count, const std::set<std::string>& wanted) {
   std::fprintf(stderr, "generating %zu vectors and %zu queries...\n", count, kQueries);
   Data data{.base = EmbeddingLikeVectors(count, 1), .queries = EmbeddingLikeVectors(kQueries, 2)};
   std::vector<Result> results;
@@ -327,10 +332,10 @@ int Run(size_t count) {
   exact.qps = {kQueries / Seconds(start)};
   exact.rss_bytes = exact.estimated_bytes = data.base.size() * sizeof(float);
   std::vector<std::unique_ptr<AnnIndex>> indexes;
-  indexes.push_back(std::make_unique<HearthIndex>(VectorScalar::kF16));
-  indexes.push_back(std::make_unique<HearthIndex>(VectorScalar::kI8));
+  if (wanted.contains("f16")) indexes.push_back(std::make_unique<HearthIndex>(VectorScalar::kF16));
+  if (wanted.contains("i8")) indexes.push_back(std::make_unique<HearthIndex>(VectorScalar::kI8));
 #ifdef HEARTH_HAVE_HNSWLIB
-  indexes.push_back(std::make_unique<HnswlibIndex>());
+  if (wanted.contains("hnswlib")) indexes.push_back(std::make_unique<HnswlibIndex>());
 #endif
   for (std::unique_ptr<AnnIndex>& index : indexes) results.push_back(Measure(*index, data));
   MeasureQps(indexes, results, data);
@@ -343,17 +348,47 @@ int Run(size_t count) {
   return 0;
 }
 
+// The index names --indexes accepts.
+std::set<std::string> AllIndexNames() { return {"f16", "i8", "hnswlib"}; }
+
+// Parses "a,b,c" into names from AllIndexNames(); empty on an unknown or empty name.
+std::set<std::string> ParseIndexNames(const std::string& list) {
+  const std::set<std::string> known = AllIndexNames();
+  std::set<std::string> names;
+  for (size_t start = 0; start <= list.size();) {
+    const size_t end = std::min(list.find(',', start), list.size());
+    const std::string name = list.substr(start, end - start);
+    if (!known.contains(name)) return {};
+    names.insert(name);
+    start = end + 1;
+  }
+  return names;
+}
+
 }  // namespace
 }  // namespace hearth
 
 int main(int argc, char** argv) {
-  const size_t count = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000;
-  if (argc > 2 || count < hearth::kTop) {
-    std::fprintf(stderr, "usage: hearth-bench-ann [N >= 10]  (default 100000)\n");
+  const auto usage = [] {
+    std::fprintf(stderr, "usage: hearth-bench-ann [N >= 10] [--indexes f16,i8,hnswlib]  (default 100000, all)\n");
     return 2;
+  };
+  size_t count = 100000;
+  std::set<std::string> wanted = hearth::AllIndexNames();
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--indexes" && i + 1 < argc) {
+      wanted = hearth::ParseIndexNames(argv[++i]);
+      if (wanted.empty()) return usage();
+    } else if (i == 1 && !arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
+      count = std::strtoull(arg.c_str(), nullptr, 10);
+    } else {
+      return usage();
+    }
   }
+  if (count < hearth::kTop) return usage();
   try {
-    return hearth::Run(count);
+    return hearth::Run(count, wanted);
   } catch (const std::exception& e) {  // hnswlib reports errors by throwing
     std::fprintf(stderr, "hearth-bench-ann: %s\n", e.what());
     return 1;
